@@ -1,0 +1,66 @@
+# mubiao — every set-up step is a file target, so `make run` and `make test` work on a fresh clone
+# and do nothing twice.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+ECHARTS := mubiao/web/static/vendor/echarts.min.js
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup migrate example bench lint typecheck check messages screenshots clean
+
+run: migrate example
+	@echo "mubiao: http://$(HOST)/  (Ctrl-C 退出)"
+	$(BIN)/mubiao runserver $(HOST)
+
+test: setup
+	$(BIN)/pytest
+
+setup: $(INSTALLED) $(ECHARTS) var
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ECHARTS): node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+var:
+	mkdir -p var
+
+migrate: setup
+	$(BIN)/mubiao migrate --noinput -v 0
+
+example: migrate
+	$(BIN)/mubiao example
+
+bench: migrate
+	$(BIN)/python -m benchmarks.run
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy mubiao
+
+check: lint typecheck test
+
+messages: setup
+	cd mubiao && ../$(BIN)/mubiao makemessages -l en --no-obsolete && ../$(BIN)/mubiao compilemessages
+
+screenshots: migrate example
+	$(BIN)/python tools/screenshots.py
+
+clean:
+	rm -rf $(VENV) node_modules var $(ECHARTS) .pytest_cache .mypy_cache .ruff_cache

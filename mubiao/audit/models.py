@@ -1,0 +1,59 @@
+"""The audit record: written by services inside the same transaction as the change it records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Door(models.TextChoices):
+    """Through which door a change came in."""
+
+    WEB = "web", "网页"
+    API = "api", "接口"
+    CLI = "cli", "命令行"
+    IMPORT = "import", "导入"
+    ADMIN = "admin", "管理后台"
+    SYSTEM = "system", "系统"
+
+
+class AuditRecord(models.Model):
+    """One change to one object. Append-only: saving an existing record or deleting one is refused."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_label = models.CharField("操作人标识", max_length=200, help_text="账号名，或命令行的系统用户")
+    door = models.CharField("途径", max_length=10, choices=Door.choices)
+    action = models.CharField("操作", max_length=20)
+    object_type = models.CharField("对象类型", max_length=60, db_index=True)
+    object_id = models.CharField("对象编号", max_length=60, db_index=True)
+    object_repr = models.CharField("对象", max_length=300)
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+    reason = models.TextField("原因", blank=True)
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(door__in=[choice.value for choice in Door]), name="audit_door_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("审计记录只能追加，不能删除")

@@ -1,0 +1,49 @@
+"""The one `mubiao` console command: mubiao's own commands, and Django's through it too."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: mubiao's words for its commands → the Django management commands behind them.
+COMMANDS = {
+    "import": "import_plan",
+    "validate": "validate_plan",
+    "dump": "dump_plan",
+    "plans": "list_plans",
+    "example": "load_example",
+    "orgunits": "load_orgunits",
+}
+
+USAGE = """mubiao — 目标分解、跟踪与考核
+
+常用命令：
+  mubiao import FILE [--format json] [--area 名称] [--create-units]   导入目标分解表
+  mubiao validate [PLAN] [--format json]                             检查规划数据质量
+  mubiao dump [PLAN] [--format csv|json]                             导出长表（一值一行）
+  mubiao plans                                                       列出规划
+  mubiao example                                                     载入柳州市示例规划
+  mubiao orgunits FILE.json                                          载入单位目录
+  mubiao runserver | migrate | createsuperuser | …                   Django 自带命令
+
+mubiao help COMMAND 查看某个命令的参数。
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mubiao.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "mubiao"
+    if len(args) == 1 or args[1] in {"-h", "--help"}:
+        sys.stdout.write(USAGE)
+        return
+    if args[1] == "help" and len(args) > 2:
+        args[2] = COMMANDS.get(args[2], args[2])
+    args[1] = COMMANDS.get(args[1], args[1])
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

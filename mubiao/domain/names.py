@@ -1,0 +1,47 @@
+"""Matching the names people write for org units: 宝 应 县 = 宝应县, （ = (."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from mubiao.domain.numbers import normalise_text
+
+_SUFFIX_KINDS = (
+    ("自治县", "autonomous_county"),
+    ("自治州", "city"),
+    ("自治区", "province"),
+    ("新区", "zone"),
+    ("园区", "zone"),
+    ("开发区", "zone"),
+    ("高新区", "zone"),
+    ("市本级", "city_level"),
+    ("本级", "city_level"),
+    ("省", "province"),
+    ("市", "city"),
+    ("县", "county"),
+    ("区", "district"),
+    ("镇", "township"),
+    ("乡", "township"),
+    ("街道", "township"),
+)
+
+
+def squash(text: str) -> str:
+    """Fold full-width forms and drop every space, inner ones included."""
+    return re.sub(r"\s+", "", normalise_text(text))
+
+
+def kind_from_name(name: str) -> str:
+    """The likely kind of a unit from its name's ending (鹿寨县 → county); 'other' when it does not say."""
+    folded = squash(name)
+    for suffix, kind in _SUFFIX_KINDS:
+        if folded.endswith(suffix):
+            return kind
+    return "other"
+
+
+def closest(name: str, candidates: list[str]) -> str | None:
+    """The known name most like a mistyped one, to suggest in an error message."""
+    matches = difflib.get_close_matches(squash(name), candidates, n=1, cutoff=0.4)
+    return matches[0] if matches else None

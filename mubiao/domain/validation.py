@@ -1,0 +1,261 @@
+"""Cross-row rules of a decomposition table, reported as findings (the third tier of validation).
+
+Database constraints keep out what must never be stored and model clean() checks one row; what
+needs several rows at once — sums, milestones, stretch against committed, targets against last
+year's actuals, parts against wholes — lives here, on plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from mubiao.domain.findings import Finding
+from mubiao.domain.milestones import MilestoneSpec
+from mubiao.domain.numbers import format_decimal as fmt
+from mubiao.domain.values import (
+    LEVEL_LABELS,
+    ROW_ORDER,
+    SEVERITY_ORDER,
+    Comparison,
+    Direction,
+    IndicatorKind,
+    Level,
+    Severity,
+)
+
+#: A cell of the table: (indicator key, unit name, year, row kind) → value.
+CellKey = tuple[str, str, int, str]
+
+
+@dataclass(frozen=True)
+class IndicatorFacts:
+    """What the rules need to know of one indicator."""
+
+    key: str
+    number: str
+    name: str
+    kind: IndicatorKind
+    direction: Direction
+    unit_of_measure: str = ""
+    parent_key: str | None = None
+    milestones: tuple[MilestoneSpec, ...] = ()
+
+
+@dataclass
+class PlanFacts:
+    """A plan as plain values: its years, its city, its units in table order and every stored cell.
+
+    `cells` holds targets (committed, stretch) and year-end actuals (actual); a missing key is a
+    blank cell: it counts as 0 in sums but is never shown or stored as 0.
+    """
+
+    start_year: int
+    end_year: int
+    city: str
+    units: list[str]
+    indicators: list[IndicatorFacts]
+    cells: dict[CellKey, Decimal] = field(default_factory=dict)
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+    def value(self, indicator: str, unit: str, year: int, level: str) -> Decimal | None:
+        return self.cells.get((indicator, unit, year, level))
+
+    def row_present(self, indicator: str, year: int, level: str) -> bool:
+        return any(self.value(indicator, name, year, level) is not None for name in [self.city, *self.units])
+
+
+def _better_or_equal(direction: Direction, value: Decimal, bound: Decimal) -> bool:
+    return value >= bound if direction is Direction.HIGHER else value <= bound
+
+
+def check_sums(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]:
+    """sum_mismatch: the units of a row must add up to the row's total (the city's own cell)."""
+    for year in facts.years:
+        for level in ("committed", "stretch", "actual"):
+            total = facts.value(indicator.key, facts.city, year, level)
+            if total is None:
+                continue
+            values = {name: facts.value(indicator.key, name, year, level) for name in facts.units}
+            found = sum((v for v in values.values() if v is not None), Decimal(0))
+            if found == total:
+                continue
+            blanks = [name for name, value in values.items() if value is None]
+            gap = total - found
+            implied = {blanks[0]: gap} if len(blanks) == 1 and gap > 0 else {}
+            message = (
+                f"{indicator.name} {year}年{LEVEL_LABELS[level]}：各单位合计{fmt(found)}，"
+                f"与合计{fmt(total)}不符（相差{fmt(gap)}）。"
+            )
+            if implied:
+                message += f"{blanks[0]}为空，若{blanks[0]}为{fmt(gap)}则相符。"
+            elif blanks and gap > 0:
+                message += f"空白单元格（{'、'.join(blanks)}）合计须为{fmt(gap)}才能相符。"
+            yield Finding(
+                rule="sum_mismatch",
+                severity=Severity.ERROR,
+                indicator=indicator.name,
+                indicator_number=indicator.number,
+                year=year,
+                level=level,
+                unit=None,
+                expected=total,
+                found=found,
+                implied=implied,
+                message=message,
+            )
+
+
+def cumulative_target(facts: PlanFacts, indicator: IndicatorFacts, year: int, level: str) -> Decimal:
+    """What the annual targets add up to by a year: flow, the sum since the first year; stock, that year."""
+    if indicator.kind is IndicatorKind.STOCK:
+        return facts.value(indicator.key, facts.city, year, level) or Decimal(0)
+    return sum(
+        (facts.value(indicator.key, facts.city, y, level) or Decimal(0) for y in range(facts.start_year, year + 1)),
+        Decimal(0),
+    )
+
+
+def check_milestones(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]:
+    """milestone_unmet: the annual targets must reach each milestone stated in the goal text."""
+    for milestone in indicator.milestones:
+        reached = cumulative_target(facts, indicator, milestone.year, milestone.level.value)
+        if _better_or_equal(indicator.direction, reached, milestone.value):
+            continue
+        label = LEVEL_LABELS[milestone.level.value]
+        bound = "以上" if milestone.comparison is Comparison.AT_LEAST else ""
+        if indicator.kind is IndicatorKind.FLOW:
+            span = f"{facts.start_year}—{milestone.year}年{label}目标合计"
+        else:
+            span = f"{milestone.year}年{label}目标"
+        yield Finding(
+            rule="milestone_unmet",
+            severity=Severity.ERROR,
+            indicator=indicator.name,
+            indicator_number=indicator.number,
+            year=milestone.year,
+            level=milestone.level.value,
+            unit=None,
+            expected=milestone.value,
+            found=reached,
+            message=(
+                f"{indicator.name}：到{milestone.year}年{label}{fmt(milestone.value)}"
+                f"{indicator.unit_of_measure}{bound}，但{span}为{fmt(reached)}{indicator.unit_of_measure}。"
+            ),
+        )
+
+
+def check_stretch(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]:
+    """stretch_below_committed: cell by cell, 力争 must be at least 确保 (the reverse when lower is better)."""
+    for year in facts.years:
+        for name in [facts.city, *facts.units]:
+            committed = facts.value(indicator.key, name, year, Level.COMMITTED)
+            stretch = facts.value(indicator.key, name, year, Level.STRETCH)
+            if committed is None or stretch is None:
+                continue
+            if _better_or_equal(indicator.direction, stretch, committed):
+                continue
+            yield Finding(
+                rule="stretch_below_committed",
+                severity=Severity.WARNING,
+                indicator=indicator.name,
+                indicator_number=indicator.number,
+                year=year,
+                level=Level.STRETCH.value,
+                unit=name,
+                expected=committed,
+                found=stretch,
+                message=(
+                    f"{indicator.name} {year}年 {name}：力争目标{fmt(stretch)}"
+                    f"{'低于' if indicator.direction is Direction.HIGHER else '高于'}确保目标{fmt(committed)}。"
+                ),
+            )
+
+
+def check_against_last_actual(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]:
+    """below_last_actual: a stock's committed target should not fall behind the level already reached."""
+    if indicator.kind is not IndicatorKind.STOCK:
+        return
+    for year in facts.years:
+        for name in [facts.city, *facts.units]:
+            committed = facts.value(indicator.key, name, year, Level.COMMITTED)
+            actual = facts.value(indicator.key, name, year - 1, "actual")
+            if committed is None or actual is None:
+                continue
+            if _better_or_equal(indicator.direction, committed, actual):
+                continue
+            yield Finding(
+                rule="below_last_actual",
+                severity=Severity.WARNING,
+                indicator=indicator.name,
+                indicator_number=indicator.number,
+                year=year,
+                level=Level.COMMITTED.value,
+                unit=name,
+                expected=actual,
+                found=committed,
+                message=(
+                    f"{indicator.name} {year}年 {name}：确保目标{fmt(committed)}"
+                    f"{'低于' if indicator.direction is Direction.HIGHER else '高于'}"
+                    f"{year - 1}年实际值{fmt(actual)}。"
+                ),
+            )
+
+
+def check_parts(facts: PlanFacts, indicator: IndicatorFacts, parent: IndicatorFacts) -> Iterator[Finding]:
+    """part_exceeds_whole: an 'of which' (其中) part can never be more than its whole."""
+    for year in facts.years:
+        for level in ("committed", "stretch", "actual"):
+            for name in [facts.city, *facts.units]:
+                part = facts.value(indicator.key, name, year, level)
+                whole = facts.value(parent.key, name, year, level)
+                if part is None or whole is None or part <= whole:
+                    continue
+                yield Finding(
+                    rule="part_exceeds_whole",
+                    severity=Severity.ERROR,
+                    indicator=indicator.name,
+                    indicator_number=indicator.number,
+                    year=year,
+                    level=level,
+                    unit=name,
+                    expected=whole,
+                    found=part,
+                    message=(
+                        f"{indicator.name}（其中项）{year}年{LEVEL_LABELS[level]} {name}："
+                        f"{fmt(part)}超过了{parent.name}的{fmt(whole)}。"
+                    ),
+                )
+
+
+def validate_plan(facts: PlanFacts) -> list[Finding]:
+    """Every finding for the plan, ordered by indicator, year, row, severity and unit."""
+    by_key = {indicator.key: indicator for indicator in facts.indicators}
+    findings: list[Finding] = []
+    for indicator in facts.indicators:
+        findings.extend(check_sums(facts, indicator))
+        findings.extend(check_milestones(facts, indicator))
+        findings.extend(check_stretch(facts, indicator))
+        findings.extend(check_against_last_actual(facts, indicator))
+        if indicator.parent_key and indicator.parent_key in by_key:
+            findings.extend(check_parts(facts, indicator, by_key[indicator.parent_key]))
+    return sort_findings(findings, [i.number for i in facts.indicators], [facts.city, *facts.units])
+
+
+def sort_findings(findings: Iterable[Finding], indicator_order: list[str], unit_order: list[str]) -> list[Finding]:
+    indicator_rank = {number: index for index, number in enumerate(indicator_order)}
+    unit_rank = {name: index for index, name in enumerate(unit_order)}
+    return sorted(
+        findings,
+        key=lambda f: (
+            indicator_rank.get(f.indicator_number, len(indicator_rank)),
+            f.year or 0,
+            ROW_ORDER.get(f.level or "", 9),
+            SEVERITY_ORDER[f.severity.value],
+            -1 if f.unit is None else unit_rank.get(f.unit, len(unit_rank)),
+        ),
+    )

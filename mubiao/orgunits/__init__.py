@@ -1,0 +1,1 @@
+"""Org units: the tree of province, city, counties, districts and zones that targets are split across."""

@@ -1,0 +1,1 @@
+"""Plans, their indicators, milestones and targets: the decomposition tables themselves."""

@@ -1,0 +1,51 @@
+"""mubiao dump [PLAN]: the plan in long form, one row per stored value."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from mubiao.domain.findings import decimal_to_json
+from mubiao.domain.numbers import format_decimal
+from mubiao.plans.management.output import fail, print_json
+from mubiao.plans.selectors import PlanNotFound, plan_get, plan_long_rows
+
+COLUMNS = ["indicator_number", "indicator", "unit", "year", "level", "value"]
+
+
+class Command(BaseCommand):
+    help = "以长表导出规划：每个已存的值一行（空白单元格不成行）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("plan", nargs="?", help="规划编号或名称（只有一个规划时可省略）")
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_json = options["format"] == "json"
+        try:
+            plan = plan_get(options["plan"])
+        except PlanNotFound as error:
+            fail(str(error), as_json)
+        rows = plan_long_rows(plan)
+        if as_json:
+            print_json(
+                [
+                    {
+                        "indicator_number": r.indicator_number,
+                        "indicator": r.indicator,
+                        "unit": r.unit,
+                        "year": r.year,
+                        "level": r.level,
+                        "value": decimal_to_json(r.value),
+                    }
+                    for r in rows
+                ]
+            )
+            return
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for r in rows:
+            writer.writerow([r.indicator_number, r.indicator, r.unit, r.year, r.level, format_decimal(r.value)])

@@ -1,0 +1,293 @@
+"""Reading plans: plain data for the domain core, the pages, the API and the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from mubiao.domain.findings import Finding
+from mubiao.domain.milestones import MilestoneSpec
+from mubiao.domain.validation import IndicatorFacts, PlanFacts, validate_plan
+from mubiao.domain.values import Comparison, Direction, IndicatorKind, Level
+from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, Target
+from mubiao.reporting.models import ActualValue
+
+
+class PlanNotFound(LookupError):
+    """No plan, or more than one, answers to what the user typed; the message says which."""
+
+
+def plan_get(identifier: str | int | None) -> Plan:
+    """A plan by id or by (part of) its title; with no identifier, the only plan there is."""
+    plans = Plan.objects.select_related("area")
+    if identifier is None or str(identifier).strip() == "":
+        found = list(plans.order_by("id")[:2])
+        if len(found) == 1:
+            return found[0]
+        raise PlanNotFound(
+            "还没有导入任何规划" if not found else "有多个规划，请指明规划编号或名称（mubiao plans 可列出）"
+        )
+    text = str(identifier).strip()
+    if text.isdigit():
+        plan = plans.filter(pk=int(text)).first()
+        if plan is not None:
+            return plan
+    matches = list(plans.filter(Q(title__icontains=text) | Q(table_title__icontains=text)).order_by("id")[:5])
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise PlanNotFound(f"找不到规划“{text}”")
+    raise PlanNotFound(f"“{text}”对应多个规划：" + "；".join(f"{p.pk} {p.title}" for p in matches))
+
+
+def plan_list() -> list[Plan]:
+    return list(Plan.objects.select_related("area").order_by("-start_year", "title"))
+
+
+@dataclass(frozen=True)
+class PlanColumn:
+    """One unit column of a plan's table, in table order."""
+
+    org_unit_id: int
+    name: str  # the table's short name
+    full_name: str
+
+
+def plan_columns(plan: Plan) -> list[PlanColumn]:
+    return [
+        PlanColumn(org_unit_id=pu.org_unit_id, name=pu.header_name, full_name=pu.org_unit.name)
+        for pu in PlanUnit.objects.filter(plan=plan).select_related("org_unit").order_by("position")
+    ]
+
+
+def plan_indicators(plan: Plan) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(plan=plan)
+        .prefetch_related("lead_departments", "milestones")
+        .order_by("position", "id")
+    )
+
+
+def _milestone_spec(milestone: Milestone, unit_of_measure: str) -> MilestoneSpec:
+    return MilestoneSpec(
+        year=milestone.year,
+        level=Level(milestone.level),
+        value=milestone.value,
+        comparison=Comparison(milestone.comparison),
+        unit_of_measure=unit_of_measure,
+        phrase=milestone.phrase,
+    )
+
+
+def plan_facts(plan: Plan) -> PlanFacts:
+    """The plan as plain values for the domain rules: units by their table names, the city by its name."""
+    columns = plan_columns(plan)
+    names: dict[int, str] = {column.org_unit_id: column.name for column in columns}
+    names[plan.area_id] = plan.area.name
+    indicators = plan_indicators(plan)
+    facts = PlanFacts(
+        start_year=plan.start_year,
+        end_year=plan.end_year,
+        city=plan.area.name,
+        units=[column.name for column in columns],
+        indicators=[
+            IndicatorFacts(
+                key=str(indicator.pk),
+                number=indicator.number,
+                name=indicator.name,
+                kind=IndicatorKind(indicator.kind),
+                direction=Direction(indicator.direction),
+                unit_of_measure=indicator.unit_of_measure,
+                parent_key=str(indicator.parent_id) if indicator.parent_id else None,
+                milestones=tuple(_milestone_spec(m, indicator.unit_of_measure) for m in indicator.milestones.all()),
+            )
+            for indicator in indicators
+        ],
+    )
+    rows = Target.objects.filter(indicator__plan=plan, value__isnull=False).values_list(
+        "indicator_id", "org_unit_id", "year", "level", "value"
+    )
+    for indicator_id, unit_id, year, level, value in rows:
+        if unit_id in names and value is not None:
+            facts.cells[(str(indicator_id), names[unit_id], year, level)] = value
+    # The year-end actual: the annual value where there is one, else the latest in-year period.
+    latest: dict[tuple[str, str, int], tuple[int, Decimal]] = {}
+    actuals = ActualValue.objects.filter(indicator__plan=plan, value__isnull=False).values_list(
+        "indicator_id", "org_unit_id", "year", "period_kind", "period_number", "value"
+    )
+    for indicator_id, unit_id, year, kind, number, value in actuals:
+        if unit_id not in names or value is None:
+            continue
+        rank = 13 if kind == "year" else (number * 3 if kind == "quarter" else number)
+        key = (str(indicator_id), names[unit_id], year)
+        if key not in latest or rank >= latest[key][0]:
+            latest[key] = (rank, value)
+    for (indicator_key, unit_name, year), (_, value) in latest.items():
+        facts.cells[(indicator_key, unit_name, year, "actual")] = value
+    return facts
+
+
+def plan_findings(plan: Plan, facts: PlanFacts | None = None) -> list[Finding]:
+    return validate_plan(facts or plan_facts(plan))
+
+
+@dataclass(frozen=True)
+class LongRow:
+    """One stored value in long form: the tidy export."""
+
+    indicator_number: str
+    indicator: str
+    unit: str
+    year: int
+    level: str
+    value: Decimal
+    period: str = ""
+
+
+def plan_long_rows(plan: Plan) -> list[LongRow]:
+    """One row per stored value, in table order; blank cells are not rows."""
+    facts = plan_facts(plan)
+    unit_order = {name: index for index, name in enumerate([facts.city, *facts.units])}
+    indicator_order = {i.key: (index, i) for index, i in enumerate(facts.indicators)}
+    level_order = {"committed": 0, "stretch": 1, "actual": 2}
+    keyed = []
+    for (key, unit, year, level), value in facts.cells.items():
+        position, indicator = indicator_order[key]
+        keyed.append(
+            (
+                (position, year, level_order[level], unit_order[unit]),
+                LongRow(indicator.number, indicator.name, unit, year, level, value),
+            )
+        )
+    keyed.sort(key=lambda pair: pair[0])
+    return [row for _, row in keyed]
+
+
+# -- the table as the official layout shows it ---------------------------------------------------
+
+
+@dataclass
+class TableCell:
+    value: Decimal | None
+    findings: list[Finding] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def severity(self) -> str:
+        if not self.findings:
+            return ""
+        return min((f.severity.value for f in self.findings), key=["error", "warning", "info"].index)
+
+
+@dataclass
+class TableRow:
+    year: int
+    level: str
+    total: TableCell
+    cells: list[TableCell]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def level_label(self) -> str:
+        return {"committed": "确保", "stretch": "力争", "actual": "实际"}[self.level]
+
+
+@dataclass
+class TableBlock:
+    indicator: Indicator
+    rows: list[TableRow]
+    findings: list[Finding]
+    milestones: list[Milestone]
+    lead_departments: list[str]
+
+
+@dataclass
+class PlanTable:
+    plan: Plan
+    columns: list[PlanColumn]
+    blocks: list[TableBlock]
+    findings: list[Finding]
+
+
+@dataclass
+class _CellMaker:
+    """Builds the cells of one table row, each with the findings that point at it."""
+
+    facts: PlanFacts
+    sources: dict[tuple[str, int, int, str], str]
+    key: str
+    year: int
+    level: str
+    findings: list[Finding]
+
+    def __call__(self, unit: str, unit_id: int) -> TableCell:
+        # below_last_actual is about the committed cell, though it compares with last year's actual.
+        flagged = [
+            f
+            for f in self.findings
+            if f.unit == unit
+            and (f.level == self.level or (f.rule == "below_last_actual" and self.level == "committed"))
+        ]
+        if unit != self.facts.city:
+            # A blank cell that could close a row's gap points at that row's finding.
+            flagged += [f for f in self.findings if f.unit is None and f.level == self.level and unit in f.implied]
+        return TableCell(
+            value=self.facts.value(self.key, unit, self.year, self.level),
+            findings=flagged,
+            source=self.sources.get((self.key, unit_id, self.year, self.level), ""),
+        )
+
+
+def plan_table(plan: Plan) -> PlanTable:
+    """The decomposition table laid out as published, every flagged cell carrying its findings."""
+    facts = plan_facts(plan)
+    findings = plan_findings(plan, facts)
+    columns = plan_columns(plan)
+    sources = {
+        (str(t.indicator_id), t.org_unit_id, t.year, t.level): t.provenance_label
+        for t in Target.objects.filter(indicator__plan=plan, value__isnull=False).only(
+            "indicator_id",
+            "org_unit_id",
+            "year",
+            "level",
+            "source_file_id",
+            "source_sheet",
+            "source_row",
+            "source_column",
+        )
+    }
+    blocks = []
+    for indicator in plan_indicators(plan):
+        key = str(indicator.pk)
+        own = [f for f in findings if f.indicator_number == indicator.number]
+        rows = []
+        for year in plan.years:
+            for level in ("committed", "stretch", "actual"):
+                if not facts.row_present(key, year, level):
+                    continue
+                here = [f for f in own if f.year == year]
+                cell = _CellMaker(facts, sources, key, year, level, here)
+                row_findings = [f for f in here if f.unit is None and f.level == level]
+                total = cell(facts.city, plan.area_id)
+                total.findings = total.findings + row_findings
+                rows.append(
+                    TableRow(
+                        year=year,
+                        level=level,
+                        total=total,
+                        cells=[cell(c.name, c.org_unit_id) for c in columns],
+                        findings=row_findings,
+                    )
+                )
+        blocks.append(
+            TableBlock(
+                indicator=indicator,
+                rows=rows,
+                findings=own,
+                milestones=list(indicator.milestones.all()),
+                lead_departments=[d.name for d in indicator.lead_departments.all()],
+            )
+        )
+    return PlanTable(plan=plan, columns=columns, blocks=blocks, findings=findings)

@@ -1,0 +1,633 @@
+"""Writing plans, indicators, milestones and targets.
+
+Every service takes keyword arguments, runs in one transaction and writes its audit records inside
+it: a failure anywhere leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from mubiao.audit.models import AuditRecord
+from mubiao.audit.services import Actor, audit_record, build_audit_record
+from mubiao.domain.milestones import infer_direction, infer_kind, infer_unit_of_measure, parse_milestones
+from mubiao.domain.names import kind_from_name
+from mubiao.domain.numbers import format_decimal
+from mubiao.domain.periods import Period
+from mubiao.domain.problems import Problem, TableError
+from mubiao.domain.readings import CellValue, IndicatorReading, TableReading
+from mubiao.orgunits.models import OrgUnit
+from mubiao.orgunits.selectors import UnitResolver, area_find, unit_resolver
+from mubiao.orgunits.services import orgunit_create
+from mubiao.plans.models import Department, Indicator, Milestone, Plan, PlanUnit, SourceFile, Target
+from mubiao.reporting.models import ActualValue
+
+BULK_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """A stored value an import changed: before and after (None is a blank cell)."""
+
+    indicator: str
+    unit: str
+    year: int
+    level: str
+    before: Decimal | None
+    after: Decimal | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "unit": self.unit,
+            "year": self.year,
+            "level": self.level,
+            "before": format_decimal(self.before) or None,
+            "after": format_decimal(self.after) or None,
+        }
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: the plan, whether the file was new, the units created, counts and changes."""
+
+    plan: Plan
+    plan_created: bool
+    source_file: SourceFile
+    file_seen_before: bool
+    created_units: list[OrgUnit] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    changes: list[ValueChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return (
+            self.plan_created
+            or bool(self.counts.get("created"))
+            or bool(self.changes)
+            or bool(self.counts.get("indicators_changed"))
+        )
+
+
+def _indicator_snapshot(indicator: Indicator, departments: Iterable[str]) -> dict[str, Any]:
+    return {
+        "number": indicator.number,
+        "name": indicator.name,
+        "goal_text": indicator.goal_text,
+        "unit_of_measure": indicator.unit_of_measure,
+        "kind": indicator.kind,
+        "direction": indicator.direction,
+        "responsible_units": indicator.responsible_units,
+        "remarks": indicator.remarks,
+        "lead_departments": sorted(departments),
+        "position": indicator.position,
+    }
+
+
+def _value_json(value: Decimal | None) -> str | None:
+    return None if value is None else format_decimal(value)
+
+
+class _PlanImport:
+    """One run of plan_import_table; a class only to share its lookups between the steps."""
+
+    def __init__(
+        self,
+        *,
+        reading: TableReading,
+        content: bytes,
+        filename: str,
+        actor: Actor,
+        area: OrgUnit | None,
+        create_units: bool,
+    ) -> None:
+        self.reading = reading
+        self.content = content
+        self.filename = filename
+        self.actor = actor
+        self.area = area
+        self.create_units = create_units
+        self.audit: list[AuditRecord] = []
+        self.reason = f"导入 {filename}"
+
+    # -- area and units ---------------------------------------------------------------------
+
+    def resolve_area(self) -> tuple[OrgUnit, bool]:
+        if self.area is not None:
+            return self.area, False
+        name = self.reading.area_name
+        if not name:
+            raise TableError(
+                self.reading.source,
+                [
+                    Problem(
+                        "无法从表格标题判断所属地区",
+                        row=None,
+                        expected="在命令中用 --area 指定地区，如 --area 柳州市",
+                    )
+                ],
+            )
+        found = area_find(name)
+        if found is not None:
+            return found, False
+        area = orgunit_create(
+            name=name, short_name=name, kind=kind_from_name(name), actor=self.actor, reason=self.reason
+        )
+        return area, True
+
+    def resolve_units(self, area: OrgUnit, area_is_new: bool) -> tuple[dict[str, OrgUnit], list[OrgUnit]]:
+        resolver: UnitResolver = unit_resolver(area)
+        matched: dict[str, OrgUnit] = {}
+        created: list[OrgUnit] = []
+        problems: list[Problem] = []
+        for position, header in enumerate(self.reading.units, start=1):
+            unit = resolver.match(header.name)
+            if unit is None and (area_is_new or self.create_units):
+                unit = orgunit_create(
+                    name=header.name,
+                    short_name=header.name,
+                    kind=kind_from_name(header.name),
+                    parent=area,
+                    position=position,
+                    actor=self.actor,
+                    reason=self.reason,
+                )
+                resolver.add(unit)
+                created.append(unit)
+            if unit is None:
+                hint = resolver.suggestion(header.name)
+                problems.append(
+                    Problem(
+                        f"单位名称“{header.name}”不是{area.name}的下级单位或别名"
+                        + (f"，是否应为“{hint}”？" if hint else "")
+                        + "若确为新单位，请加 --create-units 确认创建",
+                        row=header.row,
+                        column=header.column,
+                        expected=f"{area.name}的单位简称、全称或别名",
+                    )
+                )
+                continue
+            if unit.pk in {u.pk for u in matched.values()}:
+                problems.append(
+                    Problem(
+                        f"单位“{header.name}”在表头中重复出现",
+                        row=header.row,
+                        column=header.column,
+                        expected="每个单位一列",
+                    )
+                )
+            matched[header.name] = unit
+        if problems:
+            raise TableError(self.reading.source, problems)
+        return matched, created
+
+    # -- plan, file, indicators -------------------------------------------------------------
+
+    def plan_for(self, area: OrgUnit) -> tuple[Plan, bool]:
+        reading = self.reading
+        plan = Plan.objects.filter(
+            area=area, title=reading.plan_title, start_year=reading.start_year, end_year=reading.end_year
+        ).first()
+        if plan is not None:
+            return plan, False
+        plan = Plan(
+            area=area,
+            title=reading.plan_title,
+            table_title=reading.title,
+            attachment=reading.attachment,
+            start_year=reading.start_year,
+            end_year=reading.end_year,
+            notes="\n".join(reading.notes),
+        )
+        plan.full_clean()
+        plan.save()
+        self.audit.append(
+            build_audit_record(
+                actor=self.actor,
+                action="create",
+                obj=plan,
+                before=None,
+                reason=self.reason,
+                after={
+                    "title": plan.title,
+                    "area": area.pk,
+                    "start_year": plan.start_year,
+                    "end_year": plan.end_year,
+                },
+            )
+        )
+        return plan, True
+
+    def source_file_for(self, plan: Plan) -> tuple[SourceFile, bool]:
+        digest = hashlib.sha256(self.content).hexdigest()
+        existing = SourceFile.objects.filter(plan=plan, sha256=digest).first()
+        if existing is not None:
+            return existing, True
+        source = SourceFile.objects.create(
+            plan=plan, filename=self.filename, sha256=digest, size=len(self.content), content=self.content
+        )
+        self.audit.append(
+            build_audit_record(
+                actor=self.actor,
+                action="create",
+                obj=source,
+                before=None,
+                reason=self.reason,
+                after={"filename": source.filename, "sha256": digest, "size": source.size},
+            )
+        )
+        return source, False
+
+    def plan_units(self, plan: Plan, units: dict[str, OrgUnit]) -> None:
+        existing = {pu.org_unit_id: pu for pu in PlanUnit.objects.filter(plan=plan)}
+        for position, header in enumerate(self.reading.units, start=1):
+            unit = units[header.name]
+            column = existing.get(unit.pk)
+            if column is None:
+                PlanUnit.objects.create(plan=plan, org_unit=unit, position=position, header_name=header.name)
+            elif (column.position, column.header_name) != (position, header.name):
+                column.position, column.header_name = position, header.name
+                column.save(update_fields=["position", "header_name"])
+
+    def departments(self, names: Iterable[str]) -> list[Department]:
+        found = []
+        for name in names:
+            department, created = Department.objects.get_or_create(name=name)
+            if created:
+                self.audit.append(
+                    build_audit_record(
+                        actor=self.actor,
+                        action="create",
+                        obj=department,
+                        before=None,
+                        after={"name": name},
+                        reason=self.reason,
+                    )
+                )
+            found.append(department)
+        return found
+
+    def indicators(self, plan: Plan) -> tuple[dict[str, Indicator], int]:
+        existing = {indicator.number: indicator for indicator in Indicator.objects.filter(plan=plan)}
+        result: dict[str, Indicator] = {}
+        changed = 0
+        for position, reading in enumerate(self.reading.indicators, start=1):
+            indicator = existing.get(reading.number)
+            departments = self.departments(reading.lead_departments)
+            if indicator is None:
+                indicator = Indicator(
+                    plan=plan,
+                    number=reading.number,
+                    kind=infer_kind(reading.goal_text, reading.name),
+                    direction=infer_direction(reading.goal_text, reading.name),
+                )
+                before = None
+            else:
+                before = _indicator_snapshot(indicator, indicator.lead_departments.values_list("name", flat=True))
+            self._apply(indicator, reading, position)
+            after = _indicator_snapshot(indicator, [d.name for d in departments])
+            if before != after:
+                indicator.full_clean(exclude=["plan"])
+                indicator.save()
+                indicator.lead_departments.set(departments)
+                self.audit.append(
+                    build_audit_record(
+                        actor=self.actor,
+                        action="create" if before is None else "update",
+                        obj=indicator,
+                        before=before,
+                        after=after,
+                        reason=self.reason,
+                    )
+                )
+                changed += before is not None
+            self.milestones(indicator, reading)
+            result[reading.number] = indicator
+        return result, changed
+
+    @staticmethod
+    def _apply(indicator: Indicator, reading: IndicatorReading, position: int) -> None:
+        indicator.name = reading.name
+        indicator.goal_text = reading.goal_text
+        indicator.unit_of_measure = infer_unit_of_measure(reading.goal_text, indicator.unit_of_measure)
+        indicator.responsible_units = reading.responsible_units
+        indicator.remarks = reading.remarks
+        indicator.position = position
+
+    def milestones(self, indicator: Indicator, reading: IndicatorReading) -> None:
+        """Milestones are the goal text's reading: kept in step with it, every change audited."""
+        existing = {(m.year, m.level): m for m in Milestone.objects.filter(indicator=indicator)}
+        wanted = {(spec.year, spec.level.value): spec for spec in parse_milestones(reading.goal_text)}
+        for key, spec in wanted.items():
+            milestone = existing.get(key)
+            after = {
+                "year": spec.year,
+                "level": spec.level.value,
+                "value": _value_json(spec.value),
+                "comparison": spec.comparison.value,
+                "phrase": spec.phrase,
+            }
+            if milestone is None:
+                milestone = Milestone.objects.create(
+                    indicator=indicator,
+                    year=spec.year,
+                    level=spec.level.value,
+                    value=spec.value,
+                    comparison=spec.comparison.value,
+                    phrase=spec.phrase,
+                )
+                self.audit.append(
+                    build_audit_record(
+                        actor=self.actor,
+                        action="create",
+                        obj=milestone,
+                        before=None,
+                        after=after,
+                        reason=self.reason,
+                    )
+                )
+                continue
+            before = {
+                "year": milestone.year,
+                "level": milestone.level,
+                "value": _value_json(milestone.value),
+                "comparison": milestone.comparison,
+                "phrase": milestone.phrase,
+            }
+            if before != after:
+                milestone.value, milestone.comparison, milestone.phrase = (
+                    spec.value,
+                    spec.comparison.value,
+                    spec.phrase,
+                )
+                milestone.save()
+                self.audit.append(
+                    build_audit_record(
+                        actor=self.actor,
+                        action="update",
+                        obj=milestone,
+                        before=before,
+                        after=after,
+                        reason=self.reason,
+                    )
+                )
+        for key, milestone in existing.items():
+            if key not in wanted:
+                before = {
+                    "year": milestone.year,
+                    "level": milestone.level,
+                    "value": _value_json(milestone.value),
+                    "comparison": milestone.comparison,
+                    "phrase": milestone.phrase,
+                }
+                self.audit.append(
+                    build_audit_record(
+                        actor=self.actor,
+                        action="delete",
+                        obj=milestone,
+                        before=before,
+                        after=None,
+                        reason=f"{self.reason}：完成目标中已无此里程碑",
+                    )
+                )
+                milestone.delete()
+
+    # -- values -----------------------------------------------------------------------------
+
+    def values(
+        self,
+        plan: Plan,
+        area: OrgUnit,
+        indicators: dict[str, Indicator],
+        units: dict[str, OrgUnit],
+        source: SourceFile,
+    ) -> tuple[dict[str, int], list[ValueChange]]:
+        names = {unit.pk: name for name, unit in units.items()}
+        names[area.pk] = area.name
+        by_id = {indicator.pk: indicator for indicator in indicators.values()}
+        counts = {"targets": 0, "actuals": 0, "created": 0, "updated": 0, "cleared": 0, "unchanged": 0}
+        changes: list[ValueChange] = []
+
+        targets = {
+            (t.indicator_id, t.org_unit_id, t.year, t.level): t for t in Target.objects.filter(indicator__plan=plan)
+        }
+        actuals = {
+            (a.indicator_id, a.org_unit_id, a.year, "actual"): a
+            for a in ActualValue.objects.filter(indicator__plan=plan, period_kind="year")
+        }
+        seen: set[tuple[int, int, int, str]] = set()
+        new_targets: list[Target] = []
+        new_actuals: list[ActualValue] = []
+        updated_targets: list[Target] = []
+        updated_actuals: list[ActualValue] = []
+
+        for cell in self.reading.values:
+            indicator = indicators[cell.indicator_number]
+            unit = area if cell.unit is None else units[cell.unit]
+            key = (indicator.pk, unit.pk, cell.year, cell.level)
+            seen.add(key)
+            is_actual = cell.level == "actual"
+            counts["actuals" if is_actual else "targets"] += 1
+            stored = (actuals if is_actual else targets).get(key)
+            if stored is None:
+                record = self._new_record(cell, indicator, unit, source)
+                (new_actuals if is_actual else new_targets).append(record)  # type: ignore[arg-type]
+                counts["created"] += 1
+                continue
+            if stored.value == cell.value:
+                counts["unchanged"] += 1
+                continue
+            changes.append(ValueChange(indicator.name, names[unit.pk], cell.year, cell.level, stored.value, cell.value))
+            self._audit_value(stored, "update", stored.value, cell.value)
+            stored.value = cell.value
+            stored.version += 1
+            self._locate(stored, cell, source)
+            (updated_actuals if is_actual else updated_targets).append(stored)  # type: ignore[arg-type]
+            counts["updated"] += 1
+
+        for store, updated in ((targets, updated_targets), (actuals, updated_actuals)):
+            for key, stored in store.items():
+                if key in seen or stored.value is None:
+                    continue
+                indicator = by_id[stored.indicator_id]
+                changes.append(
+                    ValueChange(
+                        indicator.name,
+                        names.get(stored.org_unit_id, str(stored.org_unit_id)),
+                        key[2],
+                        key[3],
+                        stored.value,
+                        None,
+                    )
+                )
+                self._audit_value(stored, "clear", stored.value, None)
+                stored.value = None
+                stored.version += 1
+                updated.append(stored)  # type: ignore[arg-type]
+                counts["cleared"] += 1
+
+        fields = [
+            "value",
+            "version",
+            "source_file",
+            "source_sheet",
+            "source_row",
+            "source_column",
+            "updated_at",
+        ]
+        created_targets = Target.objects.bulk_create(new_targets, batch_size=BULK_BATCH)
+        created_actuals = ActualValue.objects.bulk_create(new_actuals, batch_size=BULK_BATCH)
+        Target.objects.bulk_update(updated_targets, fields, batch_size=BULK_BATCH)
+        ActualValue.objects.bulk_update(updated_actuals, fields, batch_size=BULK_BATCH)
+        # Both SQLite (3.35+) and PostgreSQL return the new ids from bulk inserts.
+        for target in created_targets:
+            self._audit_value(target, "create", None, target.value)
+        for actual in created_actuals:
+            self._audit_value(actual, "create", None, actual.value)
+        return counts, changes
+
+    def _new_record(
+        self, cell: CellValue, indicator: Indicator, unit: OrgUnit, source: SourceFile
+    ) -> Target | ActualValue:
+        record: Target | ActualValue
+        if cell.level == "actual":
+            period = Period.year_of(cell.year)
+            record = ActualValue(
+                indicator=indicator,
+                org_unit=unit,
+                period=str(period),
+                year=cell.year,
+                period_kind=period.kind.value,
+                period_number=period.number,
+                value=cell.value,
+            )
+        else:
+            record = Target(indicator=indicator, org_unit=unit, year=cell.year, level=cell.level, value=cell.value)
+        self._locate(record, cell, source)
+        return record
+
+    def _locate(self, record: Target | ActualValue, cell: CellValue, source: SourceFile) -> None:
+        record.source_file = source
+        record.source_sheet = self.reading.sheet
+        record.source_row = cell.row
+        record.source_column = cell.column
+
+    def _audit_value(
+        self, record: Target | ActualValue, action: str, before: Decimal | None, after: Decimal | None
+    ) -> None:
+        def state(value: Decimal | None) -> dict[str, Any]:
+            return {"value": _value_json(value), "source": record.provenance_label}
+
+        self.audit.append(
+            build_audit_record(
+                actor=self.actor,
+                action=action,
+                obj=record,
+                before=None if action == "create" else state(before),
+                after=state(after),
+                reason=self.reason,
+            )
+        )
+
+    # -- the whole ----------------------------------------------------------------------------
+
+    def run(self) -> ImportOutcome:
+        area, area_is_new = self.resolve_area()
+        units, created_units = self.resolve_units(area, area_is_new)
+        plan, plan_created = self.plan_for(area)
+        source, seen_before = self.source_file_for(plan)
+        self.plan_units(plan, units)
+        indicators, indicators_changed = self.indicators(plan)
+        counts, changes = self.values(plan, area, indicators, units, source)
+        if self.audit:
+            AuditRecord.objects.bulk_create(self.audit, batch_size=BULK_BATCH)
+        counts.update(
+            indicators=len(indicators),
+            indicators_changed=indicators_changed,
+            milestones=Milestone.objects.filter(indicator__plan=plan).count(),
+            units=len(units),
+        )
+        if area_is_new:
+            created_units.insert(0, area)
+        return ImportOutcome(
+            plan=plan,
+            plan_created=plan_created,
+            source_file=source,
+            file_seen_before=seen_before,
+            created_units=created_units,
+            counts=counts,
+            changes=changes,
+            notes=[*self.reading.mapping_notes, *self.reading.notes],
+        )
+
+
+def plan_import_table(
+    *,
+    reading: TableReading,
+    content: bytes,
+    filename: str,
+    actor: Actor,
+    area: OrgUnit | None = None,
+    create_units: bool = False,
+) -> ImportOutcome:
+    """Bring a decomposition table into one plan, all or nothing.
+
+    The same file twice changes nothing; a changed file updates the values that changed (and
+    clears cells it now leaves blank), each change audited with its before and after. Unknown unit
+    names are refused unless the area is new or `create_units` confirms them.
+    """
+    with transaction.atomic():
+        return _PlanImport(
+            reading=reading,
+            content=content,
+            filename=filename,
+            actor=actor,
+            area=area,
+            create_units=create_units,
+        ).run()
+
+
+@transaction.atomic
+def target_set(
+    *,
+    indicator: Indicator,
+    org_unit: OrgUnit,
+    year: int,
+    level: str,
+    value: Decimal | None,
+    actor: Actor,
+    reason: str = "",
+) -> Target:
+    """Set (or, with None, clear) one target cell by hand; its provenance becomes manual entry."""
+    if not indicator.plan.start_year <= year <= indicator.plan.end_year:
+        raise ValueError(f"年份{year}不在规划期{indicator.plan.start_year}—{indicator.plan.end_year}年内")
+    target, created = Target.objects.select_for_update().get_or_create(
+        indicator=indicator, org_unit=org_unit, year=year, level=level, defaults={"value": value}
+    )
+    before = None if created else {"value": _value_json(target.value), "source": target.provenance_label}
+    if not created:
+        if target.value == value:
+            return target
+        target.value = value
+        target.version += 1
+        target.source_file = None
+        target.source_sheet = ""
+        target.source_row = target.source_column = None
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=target,
+        before=before,
+        after={"value": _value_json(value), "source": target.provenance_label},
+        reason=reason,
+    )
+    return target

@@ -1,0 +1,1 @@
+"""Actual values: what units achieved, period by period."""

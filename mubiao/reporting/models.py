@@ -1,0 +1,59 @@
+"""Actual values reported against targets."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from mubiao.domain.periods import Period
+from mubiao.orgunits.models import OrgUnit
+from mubiao.plans.models import Indicator, Provenance
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", "年"
+    QUARTER = "quarter", "季度"
+    MONTH = "month", "月"
+
+
+class ActualValue(Provenance):
+    """What a unit achieved for an indicator in a period. In-year values of a flow are year-to-date."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="actuals")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="actuals")
+    period = models.CharField("期间", max_length=10, help_text="2019、2019-Q3 或 2019-07")
+    year = models.PositiveSmallIntegerField("年份")
+    period_kind = models.CharField("期间类型", max_length=10, choices=PeriodKind.choices)
+    period_number = models.PositiveSmallIntegerField("期间序号", default=0)
+    value = models.DecimalField("实际值", null=True, blank=True, max_digits=20, decimal_places=4)
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "实际值"
+        verbose_name_plural = "实际值"
+        ordering = ["indicator_id", "year", "period_kind", "period_number", "org_unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="actual_one_per_period"),
+            models.CheckConstraint(
+                condition=models.Q(period_kind__in=PeriodKind.values), name="actual_period_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(period_kind="year", period_number=0)
+                    | models.Q(period_kind="quarter", period_number__gte=1, period_number__lte=4)
+                    | models.Q(period_kind="month", period_number__gte=1, period_number__lte=12)
+                ),
+                name="actual_period_number_fits_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} {self.org_unit.short_name} {self.period}"
+
+    def clean(self) -> None:
+        try:
+            parsed = Period.parse(self.period)
+        except ValueError as exc:
+            raise ValidationError({"period": str(exc)}) from exc
+        self.year, self.period_kind, self.period_number = parsed.year, parsed.kind.value, parsed.number

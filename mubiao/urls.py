@@ -1,0 +1,15 @@
+"""URL map: the pages, the admin, the API and its documentation."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("mubiao.api.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("mubiao.web.urls")),
+]
+
+admin.site.site_header = "mubiao 目标分解管理后台"
+admin.site.site_title = "mubiao"
+admin.site.index_title = "数据管理"
