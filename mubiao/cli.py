@@ -42,7 +42,13 @@ def main(argv: list[str] | None = None) -> None:
     if args[1] == "help" and len(args) > 2:
         args[2] = COMMANDS.get(args[2], args[2])
     args[1] = COMMANDS.get(args[1], args[1])
-    execute_from_command_line(args)
+    try:
+        execute_from_command_line(args)
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

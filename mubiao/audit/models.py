@@ -6,39 +6,40 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Door(models.TextChoices):
     """Through which door a change came in."""
 
-    WEB = "web", "网页"
-    API = "api", "接口"
-    CLI = "cli", "命令行"
-    IMPORT = "import", "导入"
-    ADMIN = "admin", "管理后台"
-    SYSTEM = "system", "系统"
+    WEB = "web", _("网页")
+    API = "api", _("接口")
+    CLI = "cli", _("命令行")
+    IMPORT = "import", _("导入")
+    ADMIN = "admin", _("管理后台")
+    SYSTEM = "system", _("系统")
 
 
 class AuditRecord(models.Model):
     """One change to one object. Append-only: saving an existing record or deleting one is refused."""
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
     )
-    actor_label = models.CharField("操作人标识", max_length=200, help_text="账号名，或命令行的系统用户")
-    door = models.CharField("途径", max_length=10, choices=Door.choices)
-    action = models.CharField("操作", max_length=20)
-    object_type = models.CharField("对象类型", max_length=60, db_index=True)
-    object_id = models.CharField("对象编号", max_length=60, db_index=True)
-    object_repr = models.CharField("对象", max_length=300)
-    before = models.JSONField("修改前", null=True, blank=True)
-    after = models.JSONField("修改后", null=True, blank=True)
-    reason = models.TextField("原因", blank=True)
+    actor_label = models.CharField(_("操作人标识"), max_length=200, help_text=_("账号名，或命令行的系统用户"))
+    door = models.CharField(_("途径"), max_length=10, choices=Door.choices)
+    action = models.CharField(_("操作"), max_length=20)
+    object_type = models.CharField(_("对象类型"), max_length=60, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=60, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=300)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
 
     class Meta:
-        verbose_name = "审计记录"
-        verbose_name_plural = "审计记录"
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
         ordering = ["-at", "-id"]
         constraints = [
             models.CheckConstraint(

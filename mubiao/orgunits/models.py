@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgUnitKind(models.TextChoices):
-    PROVINCE = "province", "省级"
-    CITY = "city", "市"
-    DISTRICT = "district", "区"
-    COUNTY = "county", "县"
-    AUTONOMOUS_COUNTY = "autonomous_county", "自治县"
-    ZONE = "zone", "新区/园区"
-    TOWNSHIP = "township", "乡镇街道"
-    CITY_LEVEL = "city_level", "市本级"
-    OTHER = "other", "其他"
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市")
+    DISTRICT = "district", _("区")
+    COUNTY = "county", _("县")
+    AUTONOMOUS_COUNTY = "autonomous_county", _("自治县")
+    ZONE = "zone", _("新区/园区")
+    TOWNSHIP = "township", _("乡镇街道")
+    CITY_LEVEL = "city_level", _("市本级")
+    OTHER = "other", _("其他")
 
 
 class OrgUnit(models.Model):
@@ -25,25 +26,25 @@ class OrgUnit(models.Model):
     GB/T 2260 code where one exists (zones have none).
     """
 
-    name = models.CharField("全称", max_length=100)
-    short_name = models.CharField("简称", max_length=50)
-    code = models.CharField("行政区划代码", max_length=12, null=True, blank=True, unique=True)
-    kind = models.CharField("类别", max_length=20, choices=OrgUnitKind.choices)
+    name = models.CharField(_("全称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50)
+    code = models.CharField(_("行政区划代码"), max_length=12, null=True, blank=True, unique=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=OrgUnitKind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级单位",
+        verbose_name=_("上级单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    position = models.PositiveIntegerField("排序", default=0, help_text="在分解表中的列序")
-    is_active = models.BooleanField("有效", default=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    position = models.PositiveIntegerField(_("排序"), default=0, help_text=_("在分解表中的列序"))
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "行政单位"
-        verbose_name_plural = "行政单位"
+        verbose_name = _("行政单位")
+        verbose_name_plural = _("行政单位")
         ordering = ["parent_id", "position", "id"]
         constraints = [
             models.CheckConstraint(
@@ -67,12 +68,12 @@ class OrgUnit(models.Model):
 class OrgUnitAlias(models.Model):
     """Another name a table may use for a unit (柳东新区（高新区）for 柳东新区（柳州高新区）)."""
 
-    unit = models.ForeignKey(OrgUnit, verbose_name="单位", on_delete=models.CASCADE, related_name="aliases")
-    alias = models.CharField("别名", max_length=100)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(_("别名"), max_length=100)
 
     class Meta:
-        verbose_name = "单位别名"
-        verbose_name_plural = "单位别名"
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
         constraints = [models.UniqueConstraint(fields=["unit", "alias"], name="orgunit_alias_unique")]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
     name = "mubiao.plans"
-    verbose_name = "规划与目标"
+    verbose_name = _("规划与目标")

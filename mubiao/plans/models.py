@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mubiao.orgunits.models import OrgUnit
 
 
 class Level(models.TextChoices):
-    COMMITTED = "committed", "确保"
-    STRETCH = "stretch", "力争"
+    COMMITTED = "committed", _("确保")
+    STRETCH = "stretch", _("力争")
 
 
 class IndicatorKind(models.TextChoices):
-    FLOW = "flow", "新增（流量）"
-    STOCK = "stock", "保有量（存量）"
+    FLOW = "flow", _("新增（流量）")
+    STOCK = "stock", _("保有量（存量）")
 
 
 class Direction(models.TextChoices):
-    HIGHER = "higher", "越高越好"
-    LOWER = "lower", "越低越好"
+    HIGHER = "higher", _("越高越好")
+    LOWER = "lower", _("越低越好")
 
 
 class Comparison(models.TextChoices):
-    AT_LEAST = "at_least", "不低于"
-    EXACTLY = "exactly", "等于"
+    AT_LEAST = "at_least", _("不低于")
+    EXACTLY = "exactly", _("等于")
 
 
 def _in(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
@@ -35,11 +36,11 @@ def _in(field: str, choices: type[models.TextChoices], name: str) -> models.Chec
 class Department(models.Model):
     """A city department that can lead indicators (市科技局)."""
 
-    name = models.CharField("名称", max_length=100, unique=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
 
     class Meta:
-        verbose_name = "部门"
-        verbose_name_plural = "部门"
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -49,21 +50,21 @@ class Department(models.Model):
 class Plan(models.Model):
     """A government plan with its decomposition table: indicators and targets over a span of years."""
 
-    title = models.CharField("规划名称", max_length=300)
-    table_title = models.CharField("分解表标题", max_length=300, blank=True)
-    attachment = models.CharField("附件编号", max_length=50, blank=True)
-    issuer = models.CharField("印发单位", max_length=200, blank=True)
-    document_number = models.CharField("文号", max_length=100, blank=True)
-    area = models.ForeignKey(OrgUnit, verbose_name="所属地区", on_delete=models.PROTECT, related_name="plans")
-    start_year = models.PositiveSmallIntegerField("起始年")
-    end_year = models.PositiveSmallIntegerField("截止年")
-    notes = models.TextField("表注", blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    title = models.CharField(_("规划名称"), max_length=300)
+    table_title = models.CharField(_("分解表标题"), max_length=300, blank=True)
+    attachment = models.CharField(_("附件编号"), max_length=50, blank=True)
+    issuer = models.CharField(_("印发单位"), max_length=200, blank=True)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    area = models.ForeignKey(OrgUnit, verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="plans")
+    start_year = models.PositiveSmallIntegerField(_("起始年"))
+    end_year = models.PositiveSmallIntegerField(_("截止年"))
+    notes = models.TextField(_("表注"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "规划"
-        verbose_name_plural = "规划"
+        verbose_name = _("规划")
+        verbose_name_plural = _("规划")
         ordering = ["-start_year", "title"]
         constraints = [
             models.CheckConstraint(condition=models.Q(end_year__gte=models.F("start_year")), name="plan_years_ordered"),
@@ -81,14 +82,14 @@ class Plan(models.Model):
 class PlanUnit(models.Model):
     """A unit as a column of the plan's table: its place and the name the table gives it."""
 
-    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.PROTECT, related_name="plan_units")
-    org_unit = models.ForeignKey(OrgUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="plan_columns")
-    position = models.PositiveIntegerField("列序")
-    header_name = models.CharField("表头名称", max_length=100)
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.PROTECT, related_name="plan_units")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="plan_columns")
+    position = models.PositiveIntegerField(_("列序"))
+    header_name = models.CharField(_("表头名称"), max_length=100)
 
     class Meta:
-        verbose_name = "规划单位列"
-        verbose_name_plural = "规划单位列"
+        verbose_name = _("规划单位列")
+        verbose_name_plural = _("规划单位列")
         ordering = ["plan_id", "position"]
         constraints = [models.UniqueConstraint(fields=["plan", "org_unit"], name="plan_unit_unique")]
 
@@ -99,16 +100,16 @@ class PlanUnit(models.Model):
 class SourceFile(models.Model):
     """A file a plan was imported from, kept whole with its SHA-256 so every value can be traced to it."""
 
-    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.PROTECT, related_name="source_files")
-    filename = models.CharField("文件名", max_length=255)
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.PROTECT, related_name="source_files")
+    filename = models.CharField(_("文件名"), max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
-    size = models.PositiveBigIntegerField("字节数")
-    content = models.BinaryField("内容")
-    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    size = models.PositiveBigIntegerField(_("字节数"))
+    content = models.BinaryField(_("内容"))
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "来源文件"
-        verbose_name_plural = "来源文件"
+        verbose_name = _("来源文件")
+        verbose_name_plural = _("来源文件")
         ordering = ["-imported_at"]
         constraints = [models.UniqueConstraint(fields=["plan", "sha256"], name="source_file_unique_per_plan")]
 
@@ -120,11 +121,11 @@ class Provenance(models.Model):
     """Where an imported value came from: file, sheet, row and column (1-based, as a person counts)."""
 
     source_file = models.ForeignKey(
-        SourceFile, verbose_name="来源文件", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        SourceFile, verbose_name=_("来源文件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    source_sheet = models.CharField("工作表", max_length=100, blank=True)
-    source_row = models.PositiveIntegerField("行", null=True, blank=True)
-    source_column = models.PositiveIntegerField("列", null=True, blank=True)
+    source_sheet = models.CharField(_("工作表"), max_length=100, blank=True)
+    source_row = models.PositiveIntegerField(_("行"), null=True, blank=True)
+    source_column = models.PositiveIntegerField(_("列"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -144,22 +145,22 @@ class Indicator(models.Model):
     parent and never adds into its parent's total.
     """
 
-    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.PROTECT, related_name="indicators")
-    number = models.CharField("序号", max_length=20)
-    position = models.PositiveIntegerField("排序", default=0)
-    name = models.CharField("指标名称", max_length=200)
-    goal_text = models.TextField("完成目标", blank=True)
-    unit_of_measure = models.CharField("计量单位", max_length=20, blank=True)
-    kind = models.CharField("类型", max_length=10, choices=IndicatorKind.choices, default=IndicatorKind.FLOW)
-    direction = models.CharField("方向", max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.PROTECT, related_name="indicators")
+    number = models.CharField(_("序号"), max_length=20)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    name = models.CharField(_("指标名称"), max_length=200)
+    goal_text = models.TextField(_("完成目标"), blank=True)
+    unit_of_measure = models.CharField(_("计量单位"), max_length=20, blank=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=IndicatorKind.choices, default=IndicatorKind.FLOW)
+    direction = models.CharField(_("方向"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     lead_departments = models.ManyToManyField(
-        Department, verbose_name="牵头部门", blank=True, related_name="led_indicators"
+        Department, verbose_name=_("牵头部门"), blank=True, related_name="led_indicators"
     )
-    responsible_units = models.TextField("责任单位", blank=True)
-    remarks = models.TextField("备注", blank=True)
+    responsible_units = models.TextField(_("责任单位"), blank=True)
+    remarks = models.TextField(_("备注"), blank=True)
     parent = models.ForeignKey(
         "self",
-        verbose_name="所属指标（其中项）",
+        verbose_name=_("所属指标（其中项）"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -167,8 +168,8 @@ class Indicator(models.Model):
     )
 
     class Meta:
-        verbose_name = "指标"
-        verbose_name_plural = "指标"
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
         ordering = ["plan_id", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="indicator_number_unique_in_plan"),
@@ -190,16 +191,18 @@ class Indicator(models.Model):
 class Milestone(models.Model):
     """A cumulative target at a milestone year, read from the goal text and kept with its phrase."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="milestones")
-    year = models.PositiveSmallIntegerField("年份")
-    level = models.CharField("级别", max_length=10, choices=Level.choices)
-    value = models.DecimalField("目标值", max_digits=20, decimal_places=4)
-    comparison = models.CharField("比较", max_length=10, choices=Comparison.choices)
-    phrase = models.CharField("原文", max_length=200, blank=True)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="milestones"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
+    value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
+    comparison = models.CharField(_("比较"), max_length=10, choices=Comparison.choices)
+    phrase = models.CharField(_("原文"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "里程碑"
-        verbose_name_plural = "里程碑"
+        verbose_name = _("里程碑")
+        verbose_name_plural = _("里程碑")
         ordering = ["indicator_id", "year", "level"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year", "level"], name="milestone_unique"),
@@ -214,17 +217,17 @@ class Milestone(models.Model):
 class Target(Provenance):
     """The target of one unit for one indicator, year and level. A null value is a cleared (blank) cell."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="targets")
-    org_unit = models.ForeignKey(OrgUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="targets")
-    year = models.PositiveSmallIntegerField("年份")
-    level = models.CharField("级别", max_length=10, choices=Level.choices)
-    value = models.DecimalField("目标值", null=True, blank=True, max_digits=20, decimal_places=4)
-    version = models.PositiveIntegerField("版本", default=1)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="targets")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
+    value = models.DecimalField(_("目标值"), null=True, blank=True, max_digits=20, decimal_places=4)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "目标"
-        verbose_name_plural = "目标"
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
         ordering = ["indicator_id", "year", "level", "org_unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "org_unit", "year", "level"], name="target_one_per_cell"),

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportingConfig(AppConfig):
     name = "mubiao.reporting"
-    verbose_name = "完成情况"
+    verbose_name = _("完成情况")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mubiao.domain.periods import Period
 from mubiao.orgunits.models import OrgUnit
@@ -11,27 +12,27 @@ from mubiao.plans.models import Indicator, Provenance
 
 
 class PeriodKind(models.TextChoices):
-    YEAR = "year", "年"
-    QUARTER = "quarter", "季度"
-    MONTH = "month", "月"
+    YEAR = "year", _("年")
+    QUARTER = "quarter", _("季度")
+    MONTH = "month", _("月")
 
 
 class ActualValue(Provenance):
     """What a unit achieved for an indicator in a period. In-year values of a flow are year-to-date."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="actuals")
-    org_unit = models.ForeignKey(OrgUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="actuals")
-    period = models.CharField("期间", max_length=10, help_text="2019、2019-Q3 或 2019-07")
-    year = models.PositiveSmallIntegerField("年份")
-    period_kind = models.CharField("期间类型", max_length=10, choices=PeriodKind.choices)
-    period_number = models.PositiveSmallIntegerField("期间序号", default=0)
-    value = models.DecimalField("实际值", null=True, blank=True, max_digits=20, decimal_places=4)
-    version = models.PositiveIntegerField("版本", default=1)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="actuals")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="actuals")
+    period = models.CharField(_("期间"), max_length=10, help_text=_("2019、2019-Q3 或 2019-07"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    period_kind = models.CharField(_("期间类型"), max_length=10, choices=PeriodKind.choices)
+    period_number = models.PositiveSmallIntegerField(_("期间序号"), default=0)
+    value = models.DecimalField(_("实际值"), null=True, blank=True, max_digits=20, decimal_places=4)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "实际值"
-        verbose_name_plural = "实际值"
+        verbose_name = _("实际值")
+        verbose_name_plural = _("实际值")
         ordering = ["indicator_id", "year", "period_kind", "period_number", "org_unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="actual_one_per_period"),
