@@ -34,6 +34,17 @@ class Actor:
         return cls(door=door, label=label, user=user if user.is_authenticated else None)
 
 
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The object's own fields as JSON-safe values (Decimals and dates as text; binary left out)."""
+    state: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, models.BinaryField):
+            continue
+        value = getattr(obj, field.attname)
+        state[field.attname] = value if value is None or isinstance(value, (bool, int, str)) else str(value)
+    return state
+
+
 def audit_record(
     *,
     actor: Actor,

@@ -41,7 +41,9 @@ def kind_from_name(name: str) -> str:
     return "other"
 
 
-def closest(name: str, candidates: list[str]) -> str | None:
-    """The known name most like a mistyped one, to suggest in an error message."""
-    matches = difflib.get_close_matches(squash(name), candidates, n=1, cutoff=0.4)
-    return matches[0] if matches else None
+def closest(name: str, candidates: list[str]) -> list[str]:
+    """The known names most like a mistyped one (all those equally close), to suggest in a message."""
+    wanted = squash(name)
+    scored = [(difflib.SequenceMatcher(None, wanted, squash(c)).ratio(), c) for c in dict.fromkeys(candidates)]
+    best = max((score for score, _ in scored), default=0.0)
+    return [c for score, c in scored if score == best] if best >= 0.4 else []

@@ -52,8 +52,12 @@ class UnitResolver:
     def match(self, name: str) -> OrgUnit | None:
         return self.by_name.get(squash(name))
 
-    def suggestion(self, name: str) -> str | None:
-        return closest(name, sorted(self.by_name))
+    def suggestions(self, name: str) -> list[str]:
+        """Short names of the units most like a name that matched none."""
+        return closest(name, [unit.short_name for unit in self.units()])
+
+    def units(self) -> list[OrgUnit]:
+        return list({unit.pk: unit for unit in self.by_name.values()}.values())
 
     def add(self, unit: OrgUnit, aliases: Sequence[str] = ()) -> None:
         for key in _names_of(unit, aliases):

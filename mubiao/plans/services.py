@@ -162,11 +162,11 @@ class _PlanImport:
                 resolver.add(unit)
                 created.append(unit)
             if unit is None:
-                hint = resolver.suggestion(header.name)
+                hints = "”或“".join(resolver.suggestions(header.name))
                 problems.append(
                     Problem(
                         f"单位名称“{header.name}”不是{area.name}的下级单位或别名"
-                        + (f"，是否应为“{hint}”？" if hint else "")
+                        + (f"，是否应为“{hints}”？" if hints else "。")
                         + "若确为新单位，请加 --create-units 确认创建",
                         row=header.row,
                         column=header.column,

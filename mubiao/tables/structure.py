@@ -44,6 +44,10 @@ LABEL_ROLES = {
     "备注": "remark",
     "年份": "year",
     "年度": "year",
+    "级别": "level",
+    "目标级别": "level",
+    "类别": "level",
+    "单位名称": "group",
 }
 LEVEL_WORDS = {
     "确保": "committed",
@@ -91,8 +95,7 @@ class _Block:
 @dataclass(frozen=True)
 class _Mapping:
     columns: dict[int, int]  # grid column → slot index
-    reconciled: int
-    distance: int
+    reconciled: int  # rows whose units add up to their total under this mapping
 
 
 class TableReader:
@@ -274,10 +277,17 @@ class TableReader:
         values: list[CellValue] = []
         total_first = total_label_column is None or total_label_column <= units[0].column - 1
         slots = [TOTAL_SLOT, *[unit.name for unit in units]] if total_first else [*[u.name for u in units], TOTAL_SLOT]
+        header_columns = {slots.index(unit.name): unit.column - 1 for unit in units}
+        options = []
         for block in blocks:
             self._check_rows(block, start_year, end_year)
             self._describe(block)
-            mapping = self._map_block(block, slots, units)
+            options.append(self._mapping_options(block, slots))
+        offsets = _table_offsets([o for o in options if o], header_columns)
+        for block, block_options in zip(blocks, options, strict=True):
+            mapping = (
+                self._choose_mapping(block, block_options, slots, header_columns, offsets) if block_options else None
+            )
             if mapping is not None:
                 values.extend(self._values(block, mapping, slots))
         self._attach_notes(blocks, table_notes)
@@ -343,7 +353,8 @@ class TableReader:
     def _check_rows(self, block: _Block, start_year: int, end_year: int) -> None:
         seen: dict[tuple[int, str], int] = {}
         for row in block.rows:
-            if not start_year <= row.year <= end_year:
+            # A row that inherits its year from the row above is not reported a second time.
+            if row.year_column >= 0 and not start_year <= row.year <= end_year:
                 self.problems.append(
                     Problem(
                         f"年份{row.year}不在规划期{start_year}—{end_year}年内",
@@ -403,70 +414,65 @@ class TableReader:
 
     # -- the column mapping -------------------------------------------------------------------
 
-    def _map_block(self, block: _Block, slots: list[str], units: list[HeaderUnit]) -> _Mapping | None:
+    def _mapping_options(self, block: _Block, slots: list[str]) -> list[_Mapping] | None:
+        """Every mapping of the block's numeric columns to slots that fits, with its checksum score."""
+        reading = block.reading
+        place = _place(reading)
         if not block.rows:
-            self.problems.append(
-                Problem(
-                    f"指标{block.reading.number}没有任何目标行",
-                    row=block.reading.first_row,
-                    expected="目标行",
-                )
-            )
+            self.problems.append(Problem(f"{place}没有任何目标行", row=reading.first_row, expected="目标行"))
             return None
-        level_columns = {row.level_column for row in block.rows}
-        start = max(level_columns) + 1
+        start = max(row.level_column for row in block.rows) + 1
         width = max(len(self.grid.rows[row.index]) for row in block.rows)
         text_columns = {column for row in block.rows for column in row.texts}
         required = sorted({column for row in block.rows for column in row.numbers})
         candidates = [column for column in range(start, width) if column not in text_columns]
-        reading = block.reading
-        place = f"指标{reading.number}“{reading.name}”（第{reading.first_row}—{reading.last_row}行）"
         if len(required) > len(slots):
             self.problems.append(
                 Problem(
                     f"{place}有{len(required)}列数值，但表头只列出{len(slots) - 1}个单位和1个合计列",
-                    row=block.reading.first_row,
+                    row=reading.first_row,
                     column=required[-1] + 1,
                     expected=f"不超过{len(slots)}列数值",
                 )
             )
             return None
-        header_columns = {
-            index: unit.column - 1 for index, unit in enumerate(units, start=1 if slots[0] == TOTAL_SLOT else 0)
-        }
-        mappings: list[_Mapping] = []
+        options: list[_Mapping] = []
         for assignment in _assignments(required, candidates, len(slots)):
-            if len(mappings) >= MAX_MAPPINGS:
+            if len(options) >= MAX_MAPPINGS:
                 self.problems.append(
                     Problem(
                         f"{place}的列与单位的对应方式太多，无法判定",
-                        row=block.reading.first_row,
+                        row=reading.first_row,
                         expected="表头单位名称与数据列对齐",
                     )
                 )
                 return None
-            mappings.append(
-                _Mapping(
-                    columns=assignment,
-                    reconciled=_reconciled_rows(block, assignment, slots),
-                    distance=_header_distance(assignment, header_columns),
-                )
-            )
-        if not mappings:
+            options.append(_Mapping(columns=assignment, reconciled=_reconciled_rows(block, assignment, slots)))
+        if not options:
             self.problems.append(
-                Problem(
-                    f"{place}的数值列无法与表头的单位一一对应",
-                    row=block.reading.first_row,
-                    expected="每个单位一列",
-                )
+                Problem(f"{place}的数值列无法与表头的单位一一对应", row=reading.first_row, expected="每个单位一列")
             )
             return None
-        mappings.sort(key=lambda m: (-m.reconciled, m.distance))
-        best = mappings[0]
-        rivals = [m for m in mappings[1:] if (m.reconciled, m.distance) == (best.reconciled, best.distance)]
-        differing = [m for m in rivals if m.columns != best.columns]
-        if differing:
-            rival = differing[0]
+        return options
+
+    def _choose_mapping(
+        self,
+        block: _Block,
+        options: list[_Mapping],
+        slots: list[str],
+        header_columns: dict[int, int],
+        offsets: list[int],
+    ) -> _Mapping | None:
+        """The mapping under which most rows add up, then the one nearest the header; a tie is reported."""
+        place = _place(block.reading)
+
+        def rank(option: _Mapping) -> tuple[int, int]:
+            return -option.reconciled, _header_distance(option.columns, header_columns, offsets)
+
+        ordered = sorted(options, key=rank)
+        best = ordered[0]
+        rival = next((o for o in ordered[1:] if rank(o) == rank(best) and o.columns != best.columns), None)
+        if rival is not None:
             column = next(c for c in sorted(best.columns) if best.columns[c] != rival.columns[c])
             self.problems.append(
                 Problem(
@@ -478,13 +484,12 @@ class TableReader:
                 )
             )
             return None
-        rows_with_total = sum(1 for row in block.rows if _total_column(best.columns, slots) in row.numbers)
+        total_column = _total_column(best.columns, slots)
+        rows_with_total = sum(1 for row in block.rows if total_column in row.numbers)
         shifted = [
             f"{slots[slot]}在第{column + 1}列"
             for column, slot in sorted(best.columns.items())
-            if slots[slot] != TOTAL_SLOT
-            and header_columns.get(slot) is not None
-            and column - header_columns[slot] != _typical_offset(best.columns, header_columns)
+            if slot in header_columns and column - header_columns[slot] not in offsets
         ]
         note = f"{place}：{best.reconciled}/{rows_with_total}行合计相符，用以确认列对应"
         if shifted:
@@ -508,6 +513,10 @@ class TableReader:
 
 
 _LEVEL_NAMES = {"committed": "确保", "stretch": "力争", "actual": "实际"}
+
+
+def _place(reading: IndicatorReading) -> str:
+    return f"指标{reading.number}“{reading.name}”（第{reading.first_row}—{reading.last_row}行）"
 
 
 def parse_or_none(text: str) -> Decimal | None:
@@ -582,17 +591,35 @@ def _reconciled_rows(block: _Block, columns: dict[int, int], slots: list[str]) -
     return count
 
 
-def _typical_offset(columns: dict[int, int], header_columns: dict[int, int]) -> int:
-    offsets = [column - header_columns[slot] for column, slot in columns.items() if slot in header_columns]
-    return max(set(offsets), key=offsets.count) if offsets else 0
+def _offsets(columns: dict[int, int], header_columns: dict[int, int]) -> list[int]:
+    return [column - header_columns[slot] for column, slot in columns.items() if slot in header_columns]
 
 
-def _header_distance(columns: dict[int, int], header_columns: dict[int, int]) -> int:
-    """How far the mapping strays from the header's own columns, allowing one shift for the whole table."""
-    pairs = [(column, header_columns[slot]) for column, slot in columns.items() if slot in header_columns]
-    if not pairs:
-        return 0
-    return min(sum(abs(column - (header + offset)) for column, header in pairs) for offset in range(-3, 4))
+def _table_offsets(options: list[list[_Mapping]], header_columns: dict[int, int]) -> list[int]:
+    """How far the data sit from their header names across the whole table (PDF text often shifts by one).
+
+    Blocks whose mapping is already certain vote. Without any, the shifts that bring every block
+    nearest its header are all kept: if they read a block differently, that block is ambiguous.
+    """
+    votes = [
+        offset
+        for block in options
+        if len({tuple(sorted(o.columns.items())) for o in block}) == 1
+        for offset in _offsets(block[0].columns, header_columns)
+    ]
+    if votes:
+        return [max(sorted(set(votes), key=abs), key=votes.count)]
+    cost = {
+        d: sum(min(_header_distance(o.columns, header_columns, [d]) for o in block) for block in options)
+        for d in range(-3, 4)
+    }
+    return [d for d in cost if cost[d] == min(cost.values())]
+
+
+def _header_distance(columns: dict[int, int], header_columns: dict[int, int], offsets: list[int]) -> int:
+    """How far a mapping strays from the header's own columns, given the table's shift(s)."""
+    shifts = _offsets(columns, header_columns)
+    return min(sum(abs(offset - shift) for shift in shifts) for offset in offsets)
 
 
 def _area_of(title: str) -> str:
