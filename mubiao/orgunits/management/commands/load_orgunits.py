@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from mubiao.audit.services import Actor
 from mubiao.orgunits.services import orgunit_tree_load
-from mubiao.plans.management.output import console, fail
+from mubiao.plans.management.output import MubiaoCommand, console, fail
 
 
-class Command(BaseCommand):
+class Command(MubiaoCommand):
     help = "载入单位目录（JSON 树：name、short_name、code、kind、aliases、children）。重复载入不产生变化。"
 
     def add_arguments(self, parser: CommandParser) -> None:

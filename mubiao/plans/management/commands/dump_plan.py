@@ -6,17 +6,17 @@ import csv
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
-from mubiao.plans.management.output import fail, print_json
+from mubiao.plans.management.output import MubiaoCommand, fail, print_json
 from mubiao.plans.selectors import PlanNotFound, plan_get, plan_long_rows
 
 COLUMNS = ["indicator_number", "indicator", "unit", "year", "level", "value"]
 
 
-class Command(BaseCommand):
+class Command(MubiaoCommand):
     help = "以长表导出规划：每个已存的值一行（空白单元格不成行）。"
 
     def add_arguments(self, parser: CommandParser) -> None:

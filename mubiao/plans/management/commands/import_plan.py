@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
@@ -13,6 +13,7 @@ from mubiao.domain.numbers import format_decimal
 from mubiao.domain.problems import TableError
 from mubiao.domain.values import LEVEL_LABELS
 from mubiao.plans.management.output import (
+    MubiaoCommand,
     console,
     fail,
     fail_with_table_error,
@@ -60,7 +61,7 @@ def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
     }
 
 
-class Command(BaseCommand):
+class Command(MubiaoCommand):
     help = "导入目标分解表（制表符分隔的文本或 CSV；UTF-8 或 GBK）：全部成功或全部不写入。"
 
     def add_arguments(self, parser: CommandParser) -> None:

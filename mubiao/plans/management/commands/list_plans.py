@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from rich.table import Table
 
-from mubiao.plans.management.output import console, plan_json, print_json
+from mubiao.plans.management.output import MubiaoCommand, console, plan_json, print_json
 from mubiao.plans.selectors import plan_list
 
 
-class Command(BaseCommand):
+class Command(MubiaoCommand):
     help = "列出已导入的规划。"
 
     def add_arguments(self, parser: CommandParser) -> None:

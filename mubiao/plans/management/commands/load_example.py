@@ -6,12 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
 from mubiao.orgunits.services import orgunit_tree_load
-from mubiao.plans.management.output import console
+from mubiao.plans.management.output import MubiaoCommand, console
 from mubiao.tables.importer import import_table
 
 PACKAGE_DIR = Path(__file__).resolve().parents[3]
@@ -19,7 +17,7 @@ EXAMPLE_TABLE = PACKAGE_DIR / "examples" / "liuzhou_2018_2022_keji.txt"
 EXAMPLE_UNITS = PACKAGE_DIR / "orgunits" / "data" / "liuzhou.json"
 
 
-class Command(BaseCommand):
+class Command(MubiaoCommand):
     help = "载入示例：柳州市单位目录与《柳州市科技创新支撑工业高质量发展实施方案》目标分解任务表。可重复运行。"
 
     def handle(self, *args: Any, **options: Any) -> None:

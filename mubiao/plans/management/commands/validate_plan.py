@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from mubiao.domain.values import SEVERITY_ORDER, Severity
 from mubiao.plans.management.output import (
     EXIT_FINDINGS,
+    MubiaoCommand,
     console,
     fail,
     findings_summary,
@@ -19,7 +20,7 @@ from mubiao.plans.management.output import (
 from mubiao.plans.selectors import PlanNotFound, plan_findings, plan_get
 
 
-class Command(BaseCommand):
+class Command(MubiaoCommand):
     help = "检查规划的数据质量：合计不符、里程碑未达、力争低于确保、存量低于上年实际、其中项超过总项。"
 
     def add_arguments(self, parser: CommandParser) -> None:
