@@ -45,7 +45,8 @@ class OrgUnit(models.Model):
     class Meta:
         verbose_name = _("行政单位")
         verbose_name_plural = _("行政单位")
-        ordering = ["parent_id", "position", "id"]
+        # Roots first on every backend (SQLite and PostgreSQL sort NULL differently by default).
+        ordering = [models.F("parent_id").asc(nulls_first=True), "position", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=[choice.value for choice in OrgUnitKind]),

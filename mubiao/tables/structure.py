@@ -392,7 +392,8 @@ class TableReader:
         texts = [text for row in block.rows for text in row.texts.values() if _responsible(text)]
         if not texts:
             return
-        text = normalise_text(" ".join(texts))
+        # Matched on the text as written, so the stored names keep their full-width brackets.
+        text = " ".join(text.strip() for text in texts)
         lead = re.search(r"牵头(?:部门|单位)\s*[:：]\s*([^;；]+)", text)
         responsible = re.search(r"责任单位\s*[:：]\s*(.+)$", text)
         if lead:
@@ -404,7 +405,7 @@ class TableReader:
     def _attach_notes(self, blocks: list[_Block], table_notes: list[str]) -> None:
         """A note naming an indicator is that indicator's remark; others stay with the table."""
         for note in table_notes:
-            body = re.sub(r"^(备注|注|说明|要求)\s*\d*\s*[:：]\s*", "", normalise_text(note))
+            body = re.sub(r"^(备注|注|说明|要求)\s*\d*\s*[:：]\s*", "", note.strip())
             named = [block for block in blocks if block.reading.name and block.reading.name in body]
             if named:
                 target = max(named, key=lambda block: len(block.reading.name))
@@ -632,7 +633,7 @@ def _area_of(title: str) -> str:
 
 def _plan_title(title: str) -> str:
     """The plan's own title: the table title without its 目标分解任务表 suffix and year span."""
-    text = normalise_text(title)
+    text = title.strip()
     text = re.sub(r"[(（]\s*(?:19|20)\d{2}.*?[)）]\s*$", "", text).strip()
     stripped = re.sub(r"的?(?:目标|任务|指标)*(?:分解)?(?:任务|目标|指标)?(?:分解)?表$", "", text).strip()
     return stripped or text

@@ -48,7 +48,7 @@ def test_the_seed_has_four_indicators_with_goals_departments_and_the_remark_on_t
         ["市科技局"],
         ["市科技局"],
     ]
-    assert seed.indicators[0].responsible_units == "各县(区)人民政府、柳东新区(高新区)、阳和工业新区"
+    assert seed.indicators[0].responsible_units == "各县（区）人民政府、柳东新区（高新区）、阳和工业新区"
     assert seed.indicators[3].remarks == "重大科技成果转化的标准由自治区科技厅定义。"
     assert [i.remarks for i in seed.indicators[:3]] == ["", "", ""]
     assert seed.indicators[2].goal_text.startswith("每年高新技术企业保有量（到2020年确保完成460家")
