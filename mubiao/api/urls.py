@@ -1,1 +1,39 @@
-urlpatterns: list = []
+"""The API's URLs, under /api/: the read-only resources, the OpenAPI schema and its two viewers.
+
+The documentation pages load Swagger UI and ReDoc from drf-spectacular-sidecar's static files,
+never from a CDN: intranets have no internet.
+"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from mubiao.api.permissions import DOCS_PERMISSION_CLASSES
+from mubiao.api.views import IndicatorViewSet, OrgUnitViewSet, PlanViewSet, TargetViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("plans", PlanViewSet, basename="plan")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("orgunits", OrgUnitViewSet, basename="orgunit")
+router.register("targets", TargetViewSet, basename="target")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("schema/", SpectacularAPIView.as_view(permission_classes=DOCS_PERMISSION_CLASSES), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=DOCS_PERMISSION_CLASSES),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(
+            url_name="api:schema", template_name="api/redoc.html", permission_classes=DOCS_PERMISSION_CLASSES
+        ),
+        name="redoc",
+    ),
+    *router.urls,
+]

@@ -1,0 +1,240 @@
+"""How plans, indicators, units, targets and findings look on the wire.
+
+Decimals travel as strings written the way people write them ("310", "1.5"), never as floats
+and never with the database's trailing zeros ("310.0000"). A blank (cleared) value is null.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from mubiao.domain.numbers import format_decimal
+from mubiao.domain.values import Severity
+from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
+from mubiao.plans.models import Department, Indicator, Milestone, Plan, SourceFile, Target
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """A Decimal as a string without trailing zeros: "310", not "310.0000"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 20)
+        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Decimal) -> str:
+        return format_decimal(Decimal(value))
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class ExactNumberField(serializers.Field):
+    """A number exactly as `Finding.as_dict()` writes it: 12 stays 12, 1.5 stays 1.5."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+# -- org units ----------------------------------------------------------------------------------
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    """The area (city or county) a plan belongs to."""
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "name"]
+
+
+class OrgUnitRefSerializer(serializers.ModelSerializer):
+    """A unit as tables name it: its id and short name (柳南)."""
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "short_name"]
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    """A node of the administrative tree, with the other names tables may give it."""
+
+    aliases: serializers.SlugRelatedField[OrgUnitAlias] = serializers.SlugRelatedField(
+        slug_field="alias", many=True, read_only=True, help_text="别名。Other names tables use for the unit."
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "name", "short_name", "code", "kind", "parent", "position", "is_active", "aliases"]
+
+
+# -- plans --------------------------------------------------------------------------------------
+
+
+class SourceFileSerializer(serializers.ModelSerializer):
+    """A file the plan was imported from: its name, hash and size, never its content."""
+
+    class Meta:
+        model = SourceFile
+        fields = ["id", "filename", "sha256", "size", "imported_at"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    """A plan with its decomposition table's title, its area, its span of years and its sources."""
+
+    area = AreaSerializer(read_only=True)
+    source_files = SourceFileSerializer(many=True, read_only=True)
+    indicator_count = serializers.IntegerField(read_only=True, help_text="指标数。Number of indicators.")
+    target_count = serializers.IntegerField(
+        read_only=True,
+        help_text="已设定的目标数（不含空白）。Number of targets holding a value (blank cells not counted).",
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "title",
+            "table_title",
+            "attachment",
+            "issuer",
+            "document_number",
+            "area",
+            "start_year",
+            "end_year",
+            "notes",
+            "source_files",
+            "indicator_count",
+            "target_count",
+            "created_at",
+            "updated_at",
+        ]
+
+
+# -- indicators ---------------------------------------------------------------------------------
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    """A cumulative target at a milestone year, with the phrase of the goal text it was read from."""
+
+    value = PlainDecimalField()
+
+    class Meta:
+        model = Milestone
+        fields = ["year", "level", "value", "comparison", "phrase"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    """One measured quantity of a plan, with its goal text, milestones and who is accountable."""
+
+    lead_departments: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
+        slug_field="name",
+        many=True,
+        read_only=True,
+        help_text="牵头部门名称。Names of the lead departments.",
+    )
+    milestones = MilestoneSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "plan",
+            "number",
+            "name",
+            "goal_text",
+            "unit_of_measure",
+            "kind",
+            "direction",
+            "lead_departments",
+            "responsible_units",
+            "remarks",
+            "parent",
+            "milestones",
+        ]
+        extra_kwargs = {
+            "parent": {"help_text": "其中项所属的指标编号；否则为 null。The whole this 'of which' part belongs to."}
+        }
+
+
+# -- targets ------------------------------------------------------------------------------------
+
+
+class TargetIndicatorSerializer(serializers.ModelSerializer):
+    """The indicator a target belongs to: id, number in the table and name."""
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "number", "name"]
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    """Where a value came from: source file hash, sheet, row and column (1-based, as a person counts).
+
+    All null (sheet empty) for a value entered by hand.
+    """
+
+    source_file_sha256 = serializers.CharField(
+        source="source_file.sha256", allow_null=True, read_only=True, help_text="来源文件的 SHA-256。"
+    )
+    sheet = serializers.CharField(source="source_sheet", read_only=True, help_text="工作表（纯文本表为空）。")
+    row = serializers.IntegerField(source="source_row", allow_null=True, read_only=True, help_text="行（从 1 起）。")
+    column = serializers.IntegerField(
+        source="source_column", allow_null=True, read_only=True, help_text="列（从 1 起）。"
+    )
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    """The target of one unit for one indicator, year and level; null value for a cleared cell."""
+
+    indicator = TargetIndicatorSerializer(read_only=True)
+    org_unit = OrgUnitRefSerializer(read_only=True)
+    value = PlainDecimalField(allow_null=True, help_text="目标值（字符串，无多余的 0）；空白为 null。")
+    provenance = ProvenanceSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Target
+        fields = ["id", "indicator", "org_unit", "year", "level", "value", "provenance", "version", "updated_at"]
+
+
+# -- findings -----------------------------------------------------------------------------------
+
+
+class FindingSerializer(serializers.Serializer):
+    """One data-quality finding, in exactly the shape of `Finding.as_dict()` (numbers stay numbers)."""
+
+    rule = serializers.CharField(
+        read_only=True,
+        help_text=(
+            "规则：sum_mismatch、milestone_unmet、stretch_below_committed、below_last_actual、part_exceeds_whole。"
+        ),
+    )
+    severity = serializers.ChoiceField(
+        choices=[(severity.value, severity.label) for severity in Severity], read_only=True
+    )
+    indicator = serializers.CharField(read_only=True, help_text="指标名称。Indicator name.")
+    indicator_number = serializers.CharField(read_only=True, help_text="指标序号。Indicator number in the table.")
+    year = serializers.IntegerField(allow_null=True, read_only=True)
+    level = serializers.CharField(
+        allow_null=True, read_only=True, help_text="committed（确保）、stretch（力争）或 actual（实际）。"
+    )
+    unit = serializers.CharField(
+        allow_null=True, read_only=True, help_text="单位简称（市为全称）；整行问题为 null。Null for a whole row."
+    )
+    expected = ExactNumberField(allow_null=True, help_text="应有的值。The value expected.")
+    found = ExactNumberField(allow_null=True, help_text="实际找到的值。The value found.")
+    implied = serializers.DictField(
+        child=ExactNumberField(),
+        read_only=True,
+        help_text=(
+            "空白单元格若取此值即可相符（仅供参考，从不写入）。Blank cells and the value that would close the gap."
+        ),
+    )
+    message = serializers.CharField(read_only=True)

@@ -1,0 +1,214 @@
+"""The read-only API door: check the query, call a selector, serialise. Nothing is computed here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from mubiao.api import selectors
+from mubiao.api.filters import FindingFilter, OrgUnitFilter, PlanFilter, TargetFilter, parse_filters
+from mubiao.api.permissions import API_PERMISSION_CLASSES
+from mubiao.api.serializers import (
+    FindingSerializer,
+    IndicatorSerializer,
+    OrgUnitSerializer,
+    PlanSerializer,
+    TargetSerializer,
+)
+from mubiao.orgunits.models import OrgUnit
+from mubiao.plans.models import Indicator, Plan, Target
+from mubiao.plans.selectors import plan_findings
+
+_BAD_FILTER = OpenApiResponse(
+    description="查询参数无效，响应说明哪个参数、为什么。A filter value is invalid; the body says which."
+)
+_NOT_FOUND = OpenApiResponse(description="编号不存在。No record with this id.")
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and detail, nothing else: every other method answers 405. Permissions from one place."""
+
+    permission_classes = API_PERMISSION_CLASSES
+
+    def get_object(self) -> Any:
+        try:
+            return super().get_object()
+        except Http404 as missing:
+            # Django's own message is English and names the model class; say it as the API does elsewhere.
+            noun = self.get_queryset().model._meta.verbose_name
+            raise NotFound(_("编号为 {pk} 的{noun}不存在。").format(pk=self.kwargs.get("pk"), noun=noun)) from missing
+
+    @property
+    def is_schema_generation(self) -> bool:
+        # drf-spectacular builds a view without a real request to introspect it.
+        return bool(getattr(self, "swagger_fake_view", False))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="规划列表 List plans",
+        description=(
+            "全部规划（实施方案）及其目标分解表、来源文件与指标、目标数量。Every plan with its sources and counts."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="规划详情 Plan detail",
+        description="一个规划：标题、附件编号、所属地区、起止年份、来源文件（不含内容）与指标、目标数量。",
+        responses={200: PlanSerializer, 404: _NOT_FOUND},
+    ),
+)
+class PlanViewSet(ReadOnlyViewSet):
+    """Plans (规划) with their decomposition tables."""
+
+    serializer_class = PlanSerializer
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        if self.action == "findings":
+            return selectors.plans_for_findings()
+        return selectors.plans_for_api()
+
+    @extend_schema(
+        summary="数据质量检查 Data-quality findings",
+        description=(
+            "规划目标数据的检查结果：合计不符、里程碑未达成、力争低于确保、确保低于上年实际、其中项超过总量。"
+            "每条的形状与 `mubiao validate --format json` 相同，数值为 JSON 数字。\n\n"
+            "The plan's data-quality findings (sums that do not add up, unmet milestones, stretch below "
+            "committed, committed below last year's actual, parts exceeding their whole), in the same "
+            "shape as `mubiao validate --format json`; numbers are JSON numbers. Not paginated."
+        ),
+        parameters=[FindingFilter],
+        responses={200: FindingSerializer(many=True), 400: _BAD_FILTER, 404: _NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "合计不符 A row that does not add up",
+                response_only=True,
+                value={
+                    "rule": "sum_mismatch",
+                    "severity": "error",
+                    "indicator": "高新技术企业",
+                    "indicator_number": "3",
+                    "year": 2018,
+                    "level": "committed",
+                    "unit": None,
+                    "expected": 310,
+                    "found": 306,
+                    "implied": {"三江": 4},
+                    "message": (
+                        "高新技术企业 2018年确保：各单位合计306，与合计310不符（相差4）。三江为空，若三江为4则相符。"
+                    ),
+                },
+            )
+        ],
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def findings(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        filters = parse_filters(FindingFilter, request.query_params)
+        findings = [finding.as_dict() for finding in plan_findings(plan)]
+        if "severity" in filters:
+            findings = [finding for finding in findings if finding["severity"] == filters["severity"]]
+        return Response(FindingSerializer(findings, many=True).data)
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "findings":
+            return FindingSerializer
+        return PlanSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="指标列表 List indicators",
+        description="指标（按表中顺序），可按规划筛选。Indicators in table order, optionally of one plan.",
+        parameters=[PlanFilter],
+        responses={200: IndicatorSerializer(many=True), 400: _BAD_FILTER},
+    ),
+    retrieve=extend_schema(
+        summary="指标详情 Indicator detail",
+        description="一个指标：序号、名称、完成目标、计量单位、类型、方向、牵头部门、责任单位、备注、其中项所属与里程碑。",
+        responses={200: IndicatorSerializer, 404: _NOT_FOUND},
+    ),
+)
+class IndicatorViewSet(ReadOnlyViewSet):
+    """Indicators (指标) of the plans, with their milestones (里程碑)."""
+
+    serializer_class = IndicatorSerializer
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        if self.action != "list" or self.is_schema_generation:
+            return selectors.indicators_for_api()
+        filters = parse_filters(PlanFilter, self.request.query_params)
+        return selectors.indicators_for_api(plan=filters.get("plan"))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="单位列表 List org units",
+        description="行政单位（省、市、县区、新区……），按树的顺序，可只列出某单位的直属单位。",
+        parameters=[OrgUnitFilter],
+        responses={200: OrgUnitSerializer(many=True), 400: _BAD_FILTER},
+    ),
+    retrieve=extend_schema(
+        summary="单位详情 Org unit detail",
+        description="一个单位：全称、简称、行政区划代码、类别、上级单位与别名。",
+        responses={200: OrgUnitSerializer, 404: _NOT_FOUND},
+    ),
+)
+class OrgUnitViewSet(ReadOnlyViewSet):
+    """Org units (行政单位): the administrative tree and the names tables use for its nodes."""
+
+    serializer_class = OrgUnitSerializer
+
+    def get_queryset(self) -> QuerySet[OrgUnit]:
+        if self.action != "list" or self.is_schema_generation:
+            return selectors.orgunits_for_api()
+        filters = parse_filters(OrgUnitFilter, self.request.query_params)
+        return selectors.orgunits_for_api(parent=filters.get("parent"))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="目标列表 List targets",
+        description=(
+            "年度目标（确保 committed / 力争 stretch），按表中顺序：指标、年份、级别、市本身在前、再按单位列序。"
+            '默认不含已清除的空白目标（空白不是零）。数值为字符串，如 "310"。分页：limit / offset。\n\n'
+            "Annual targets in table order, each with its provenance (source file hash, sheet, row, column). "
+            'Cleared (blank) targets are left out unless include_cleared=true. Values are strings ("310").'
+        ),
+        parameters=[TargetFilter],
+        responses={200: TargetSerializer(many=True), 400: _BAD_FILTER},
+    ),
+    retrieve=extend_schema(
+        summary="目标详情 Target detail",
+        description="一个目标及其来源（文件哈希、工作表、行、列）。One target with its provenance.",
+        responses={200: TargetSerializer, 404: _NOT_FOUND},
+    ),
+)
+class TargetViewSet(ReadOnlyViewSet):
+    """Targets (目标): one unit, one indicator, one year, one level."""
+
+    serializer_class = TargetSerializer
+
+    def get_queryset(self) -> QuerySet[Target]:
+        if self.action != "list" or self.is_schema_generation:
+            return selectors.targets_for_api(selectors.TargetQuery(include_cleared=True))
+        filters = parse_filters(TargetFilter, self.request.query_params)
+        return selectors.targets_for_api(
+            selectors.TargetQuery(
+                plan=filters.get("plan"),
+                indicator=filters.get("indicator"),
+                unit_ids=filters.get("unit"),
+                year=filters.get("year"),
+                level=filters.get("level"),
+                include_cleared=filters["include_cleared"],
+            )
+        )
