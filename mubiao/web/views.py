@@ -1,0 +1,43 @@
+"""The pages: each view finds its plan, asks the selectors, shapes the result and renders it."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from mubiao.plans.models import Plan
+from mubiao.plans.selectors import PlanNotFound, plan_get, plan_list, plan_table
+from mubiao.web.presenters import chosen_severity, findings_page, plan_summary, source_file_views, table_page
+
+
+def _plan_or_404(plan_id: int) -> Plan:
+    try:
+        plan = plan_get(plan_id)
+    except PlanNotFound as exc:
+        raise Http404(str(exc)) from exc
+    # plan_get falls back to matching titles, so /plans/2018/ could land on a plan titled "…2018…";
+    # in a URL the number is an id and nothing else.
+    if plan.pk != plan_id:
+        raise Http404(_("找不到编号为 %(id)s 的规划") % {"id": plan_id})
+    return plan
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"summaries": [plan_summary(plan) for plan in plan_list()]})
+
+
+@require_safe
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    page = table_page(plan_table(plan), source_file_views(plan))
+    return render(request, "web/plan.html", {"page": page, "plan": plan})
+
+
+@require_safe
+def plan_findings(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    page = findings_page(plan_table(plan), chosen_severity(request.GET.get("severity")))
+    return render(request, "web/findings.html", {"page": page, "plan": plan})

@@ -1,0 +1,42 @@
+"""Helpers for the page tests: the seed plan's indicators by name, and pages parsed into elements."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from django.http import HttpResponse
+
+from mubiao.plans.models import Indicator, Plan
+
+
+def parse(response: HttpResponse) -> lxml.html.HtmlElement:
+    """The page as an element tree, so tests can point at a cell instead of searching raw text."""
+    return lxml.html.fromstring(response.content.decode("utf-8"))
+
+
+def text_of(element: lxml.html.HtmlElement) -> str:
+    return element.text_content().strip()
+
+
+def row_of(page: lxml.html.HtmlElement, indicator: Indicator, year: int, level: str) -> lxml.html.HtmlElement:
+    return page.get_element_by_id(f"indicator-{indicator.pk}-{year}-{level}")
+
+
+def unit_cell(row: lxml.html.HtmlElement, unit: str) -> lxml.html.HtmlElement:
+    (cell,) = row.xpath(f'./td[@data-unit="{unit}"]')
+    return cell
+
+
+def total_cell(row: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    (cell,) = row.xpath('./td[contains(concat(" ", @class, " "), " c-total ")]')
+    return cell
+
+
+@pytest.fixture
+def indicator_named(seed_plan: Plan):
+    """Look up one of the seed plan's indicators by its name (高新技术企业 …)."""
+
+    def find(name: str) -> Indicator:
+        return Indicator.objects.get(plan=seed_plan, name=name)
+
+    return find

@@ -1,0 +1,116 @@
+"""In a real Chromium: a planner opens the plan, reads why a cell is flagged, and switches language."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+#: What validation says of the 2018 committed row of 高新技术企业 (its units add up to 306, not 310).
+MESSAGE_310 = "高新技术企业 2018年确保：各单位合计306，与合计310不符（相差4）。三江为空，若三江为4则相符。"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    # A Chinese browser, as on the intranet: LocaleMiddleware reads Accept-Language.
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_a_planner_opens_the_plan_and_reads_why_a_total_is_flagged(live_server, seed_plan, indicator_named, page):
+    page.goto(live_server.url)
+    page.get_by_role("link", name="柳州市科技创新支撑工业高质量发展实施方案").click()
+    expect(page.locator("h1")).to_have_text("柳州市科技创新支撑工业高质量发展实施方案")
+
+    row = page.locator(f"#indicator-{indicator_named('高新技术企业').pk}-2018-committed")
+    total = row.locator("td.c-total")
+    expect(total).to_have_attribute("title", MESSAGE_310)
+    total.get_by_role("button").click()
+
+    popover = page.get_by_role("dialog")
+    expect(popover).to_be_visible()
+    expect(popover).to_contain_text("各单位合计306，与合计310不符（相差4）")
+    expect(popover).to_contain_text("合计不符")
+    page.keyboard.press("Escape")
+    expect(popover).to_be_hidden()
+
+
+def test_the_popover_of_a_blank_cell_says_which_value_would_close_the_gap(
+    live_server, seed_plan, indicator_named, page
+):
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
+    cell = page.locator(f"#indicator-{indicator_named('高新技术企业').pk}-2018-committed td[data-unit='三江']")
+    expect(cell).to_have_text("")
+    cell.get_by_role("button").click()
+
+    popover = page.get_by_role("dialog")
+    expect(popover).to_contain_text("空白（未设目标）")
+    expect(popover).to_contain_text("三江 = 4")
+    popover.get_by_role("button", name="关闭").click()
+    expect(popover).to_be_hidden()
+
+
+def test_only_one_popover_is_open_at_a_time(live_server, seed_plan, indicator_named, page):
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
+    high_tech = indicator_named("高新技术企业").pk
+    page.locator(f"#indicator-{high_tech}-2019-committed td[data-unit='柳南'] button").click()
+    expect(page.get_by_role("dialog")).to_contain_text("确保目标53低于2018年实际值57")
+
+    page.locator(f"#indicator-{high_tech}-2019-stretch td[data-unit='融水'] button").click()
+
+    expect(page.get_by_role("dialog")).to_have_count(1)
+    expect(page.get_by_role("dialog")).to_contain_text("力争目标5低于确保目标6")
+
+
+def test_a_finding_links_back_to_its_row_in_the_table(live_server, seed_plan, indicator_named, page):
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/findings/?severity=warning")
+    expect(page.locator("table.findings tbody tr")).to_have_count(5)
+
+    page.locator("table.findings tbody tr").first.get_by_role("link").click()
+
+    row = page.locator(f"#indicator-{indicator_named('高新技术企业').pk}-2019-committed")
+    expect(page).to_have_url(
+        f"{live_server.url}/plans/{seed_plan.pk}/#indicator-{indicator_named('高新技术企业').pk}-2019-committed"
+    )
+    expect(row).to_be_in_viewport()
+
+
+def test_a_planner_switches_the_pages_to_english_and_back(live_server, seed_plan, page):
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
+    expect(page.locator("thead th").nth(1)).to_have_text("指标名称")
+
+    page.get_by_role("button", name="English").click()
+
+    expect(page.locator("thead th").nth(1)).to_have_text("Indicator")
+    expect(page.locator("thead th").nth(5)).to_have_text("Annual target")
+    expect(page.get_by_role("link", name="All findings (14)")).to_be_visible()
+    page.get_by_role("button", name="中文").click()
+    expect(page.locator("thead th").nth(1)).to_have_text("指标名称")

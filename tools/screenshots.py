@@ -1,0 +1,158 @@
+"""Screenshots of the pages for the docs: docs/screenshots/*.png, taken with Debian's Chromium.
+
+    .venv/bin/python tools/screenshots.py [--base-url http://127.0.0.1:8000] [--out docs/screenshots]
+
+Uses the server at --base-url; when nothing answers there (and it is this machine), starts
+`mubiao runserver` on that address for the duration and stops it afterwards. The pages need a plan:
+`mubiao migrate && mubiao example` (as `make screenshots` does) loads the Liuzhou example.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, FloatRect, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--font-render-hinting=none",
+]
+WIDTH = 1440
+VIEWPORT_HEIGHT = 900
+#: Full pages taller than this are cut here, to keep each PNG small enough for a repository.
+MAX_HEIGHT = 2600
+
+#: In a screenshot the whole table should show, not the first screenful of its own scroll box.
+UNBOX_TABLE = ".table-scroll { max-height: none !important; }"
+
+#: The flagged cell whose popover is shown: a total that does not add up, else any flagged total, else any.
+POPOVER_CELLS = [
+    'td.c-total.flagged-error[title*="各单位合计"] .flag-button',
+    "td.c-total.flagged .flag-button",
+    ".flag-button",
+]
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True  # it answered, if not with 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def server(base_url: str) -> Iterator[None]:
+    """The server at base_url: the one already running, or a dev server started here until the end."""
+    if answers(base_url):
+        yield
+        return
+    address = urlsplit(base_url)
+    if address.hostname not in {"127.0.0.1", "localhost"}:
+        raise SystemExit(f"{base_url} 无响应，且不是本机地址，无法自动启动服务")
+    host_port = f"{address.hostname}:{address.port or 80}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mubiao.cli", "runserver", host_port, "--noreload", "--insecure"], cwd=ROOT
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not answers(base_url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"无法在 {host_port} 启动 mubiao runserver")
+            time.sleep(0.3)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def shoot(page: Page, path: Path, *, full_page: bool = True) -> None:
+    height: int = page.evaluate("document.documentElement.scrollHeight") if full_page else VIEWPORT_HEIGHT
+    clip: FloatRect = {"x": 0, "y": 0, "width": WIDTH, "height": min(height, MAX_HEIGHT)}
+    page.screenshot(path=str(path), full_page=full_page, clip=clip, animations="disabled")
+    print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
+
+
+def first_plan_url(page: Page, base_url: str) -> str:
+    page.goto(base_url + "/")
+    link = page.locator("a.plan-link").first
+    if link.count() == 0:
+        raise SystemExit("首页没有规划：请先运行 mubiao example")
+    href = link.get_attribute("href") or ""
+    return base_url + href
+
+
+def take(browser: Browser, base_url: str, out: Path) -> None:
+    context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": VIEWPORT_HEIGHT})
+    page = context.new_page()
+
+    plan_url = first_plan_url(page, base_url)
+    shoot(page, out / "home.png")
+
+    page.goto(plan_url)
+    page.add_style_tag(content=UNBOX_TABLE)
+    shoot(page, out / "plan.png")
+
+    # The popover sits over the table, so this one is a screenful around the cell, not the whole page.
+    page.goto(plan_url)
+    button = next(page.locator(selector).first for selector in POPOVER_CELLS if page.locator(selector).count())
+    # As a reader gets there: the page scrolled down to the table, the table scrolled to the cell's row.
+    button.evaluate(
+        """button => {
+            const box = button.closest(".table-scroll");
+            box.scrollIntoView({block: "start"});
+            const row = button.closest("tr");
+            box.scrollTop = row.offsetTop - box.querySelector("thead").offsetHeight - 120;
+        }"""
+    )
+    button.click()
+    page.locator(".popover:not([hidden])").wait_for()
+    shoot(page, out / "plan-popover.png", full_page=False)
+
+    page.goto(plan_url + "findings/")
+    shoot(page, out / "findings.png")
+
+    # Through the language switcher, as a user would.
+    page.goto(plan_url)
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    page.add_style_tag(content=UNBOX_TABLE)
+    shoot(page, out / "plan-en.png")
+    context.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="保存页面截图到 docs/screenshots/")
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="服务地址（默认 %(default)s）")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="输出目录")
+    args = parser.parse_args(argv)
+    base_url = args.base_url.rstrip("/")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with server(base_url), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            take(browser, base_url, args.out)
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
