@@ -20,6 +20,7 @@ from rest_framework import serializers
 from mubiao.api import selectors
 from mubiao.domain.values import Severity
 from mubiao.plans.models import Level
+from mubiao.plans.selectors import plan_by_id
 
 SerializerT = TypeVar("SerializerT", bound=serializers.Serializer)
 
@@ -86,7 +87,7 @@ def _year_field() -> serializers.IntegerField:
 
 
 def _plan_field() -> RecordField:
-    return RecordField(lookup=selectors.plan_by_id, noun="规划", required=False, help_text="规划编号。Plan id.")
+    return RecordField(lookup=plan_by_id, noun="规划", required=False, help_text="规划编号。Plan id.")
 
 
 class PlanFilter(serializers.Serializer):

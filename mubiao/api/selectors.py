@@ -14,9 +14,7 @@ from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from mubiao.domain.names import squash
 from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
 from mubiao.plans.models import Indicator, Milestone, Plan, SourceFile, Target
-
-#: The largest id a database integer column holds; a bigger number names nothing.
-_MAX_ID = 2**63 - 1
+from mubiao.plans.selectors import MAX_ID
 
 
 def plans_for_api() -> QuerySet[Plan]:
@@ -43,10 +41,6 @@ def plans_for_findings() -> QuerySet[Plan]:
     return Plan.objects.select_related("area")
 
 
-def plan_by_id(pk: int) -> Plan | None:
-    return Plan.objects.filter(pk=pk).first() if pk <= _MAX_ID else None
-
-
 def indicators_for_api(*, plan: Plan | None = None) -> QuerySet[Indicator]:
     """Indicators in table order, with lead departments and milestones prefetched."""
     indicators = Indicator.objects.prefetch_related(
@@ -58,7 +52,7 @@ def indicators_for_api(*, plan: Plan | None = None) -> QuerySet[Indicator]:
 
 
 def indicator_by_id(pk: int) -> Indicator | None:
-    return Indicator.objects.filter(pk=pk).first() if pk <= _MAX_ID else None
+    return Indicator.objects.filter(pk=pk).first() if pk <= MAX_ID else None
 
 
 def orgunits_for_api(*, parent: OrgUnit | None = None) -> QuerySet[OrgUnit]:
@@ -75,7 +69,7 @@ def orgunits_for_api(*, parent: OrgUnit | None = None) -> QuerySet[OrgUnit]:
 
 
 def orgunit_by_id(pk: int) -> OrgUnit | None:
-    return OrgUnit.objects.filter(pk=pk).first() if pk <= _MAX_ID else None
+    return OrgUnit.objects.filter(pk=pk).first() if pk <= MAX_ID else None
 
 
 def orgunits_named(name: str) -> list[OrgUnit]:

@@ -11,7 +11,7 @@ from mubiao.domain.findings import Finding
 from mubiao.domain.milestones import MilestoneSpec
 from mubiao.domain.validation import IndicatorFacts, PlanFacts, validate_plan
 from mubiao.domain.values import Comparison, Direction, IndicatorKind, Level
-from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, Target
+from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, SourceFile, Target
 from mubiao.reporting.models import ActualValue
 
 
@@ -19,8 +19,16 @@ class PlanNotFound(LookupError):
     """No plan, or more than one, answers to what the user typed; the message says which."""
 
 
+#: The largest id a bigint column holds; a larger number in a URL or a command is simply not found.
+MAX_ID = 2**63 - 1
+
+
+def plan_by_id(pk: int) -> Plan | None:
+    return Plan.objects.select_related("area").filter(pk=pk).first() if 0 < pk <= MAX_ID else None
+
+
 def plan_get(identifier: str | int | None) -> Plan:
-    """A plan by id or by (part of) its title; with no identifier, the only plan there is."""
+    """A plan by id (a number is always an id) or by part of its title; without either, the only plan."""
     plans = Plan.objects.select_related("area")
     if identifier is None or str(identifier).strip() == "":
         found = list(plans.order_by("id")[:2])
@@ -31,15 +39,21 @@ def plan_get(identifier: str | int | None) -> Plan:
         )
     text = str(identifier).strip()
     if text.isdigit():
-        plan = plans.filter(pk=int(text)).first()
-        if plan is not None:
-            return plan
+        plan = plan_by_id(int(text))
+        if plan is None:
+            raise PlanNotFound(f"找不到编号为 {text} 的规划")
+        return plan
     matches = list(plans.filter(Q(title__icontains=text) | Q(table_title__icontains=text)).order_by("id")[:5])
     if len(matches) == 1:
         return matches[0]
     if not matches:
         raise PlanNotFound(f"找不到规划“{text}”")
     raise PlanNotFound(f"“{text}”对应多个规划：" + "；".join(f"{p.pk} {p.title}" for p in matches))
+
+
+def plan_source_files(plan: Plan) -> list[SourceFile]:
+    """The files the plan was imported from, newest first, without their stored bytes."""
+    return list(SourceFile.objects.filter(plan=plan).defer("content").order_by("-imported_at", "-id"))
 
 
 def plan_list() -> list[Plan]:
@@ -245,19 +259,26 @@ def plan_table(plan: Plan) -> PlanTable:
     facts = plan_facts(plan)
     findings = plan_findings(plan, facts)
     columns = plan_columns(plan)
+    provenance = (
+        "indicator_id",
+        "org_unit_id",
+        "year",
+        "source_file_id",
+        "source_sheet",
+        "source_row",
+        "source_column",
+    )
     sources = {
         (str(t.indicator_id), t.org_unit_id, t.year, t.level): t.provenance_label
-        for t in Target.objects.filter(indicator__plan=plan, value__isnull=False).only(
-            "indicator_id",
-            "org_unit_id",
-            "year",
-            "level",
-            "source_file_id",
-            "source_sheet",
-            "source_row",
-            "source_column",
-        )
+        for t in Target.objects.filter(indicator__plan=plan, value__isnull=False).only(*provenance, "level")
     }
+    # The 实际 row shows the year-end (annual) actual, as the table does.
+    sources.update(
+        ((str(a.indicator_id), a.org_unit_id, a.year, "actual"), a.provenance_label)
+        for a in ActualValue.objects.filter(indicator__plan=plan, value__isnull=False, period_kind="year").only(
+            *provenance
+        )
+    )
     blocks = []
     for indicator in plan_indicators(plan):
         key = str(indicator.pk)

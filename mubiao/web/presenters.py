@@ -18,8 +18,17 @@ from django.utils.translation import pgettext_lazy
 from mubiao.domain.findings import Finding
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.values import Severity
-from mubiao.plans.models import Plan, SourceFile
-from mubiao.plans.selectors import PlanColumn, PlanTable, TableBlock, TableCell, TableRow, plan_facts, plan_findings
+from mubiao.plans.models import Plan
+from mubiao.plans.selectors import (
+    PlanColumn,
+    PlanTable,
+    TableBlock,
+    TableCell,
+    TableRow,
+    plan_facts,
+    plan_findings,
+    plan_source_files,
+)
 
 #: Row kinds of the table, in the words of the UI (translated; the domain's own labels are Chinese only).
 ROW_LABELS: dict[str, Promise] = {"committed": _("确保"), "stretch": _("力争"), "actual": _("实际")}
@@ -325,15 +334,10 @@ class TablePage:
 
 
 def source_file_views(plan: Plan) -> list[SourceFileView]:
-    """The plan's source files without their content.
-
-    plans.selectors has no reader for source files yet; this one reads only the four columns shown,
-    never the stored bytes.
-    """
-    rows = SourceFile.objects.filter(plan=plan).order_by("-imported_at", "-id")
+    """The plan's source files as shown: name, hash, size and when (never the stored bytes)."""
     return [
-        SourceFileView(filename=name, sha256=digest, size=size, imported_at=at)
-        for name, digest, size, at in rows.values_list("filename", "sha256", "size", "imported_at")
+        SourceFileView(filename=f.filename, sha256=f.sha256, size=f.size, imported_at=f.imported_at)
+        for f in plan_source_files(plan)
     ]
 
 

@@ -8,18 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from mubiao.plans.models import Plan
-from mubiao.plans.selectors import PlanNotFound, plan_get, plan_list, plan_table
+from mubiao.plans.selectors import plan_by_id, plan_list, plan_table
 from mubiao.web.presenters import chosen_severity, findings_page, plan_summary, source_file_views, table_page
 
 
 def _plan_or_404(plan_id: int) -> Plan:
-    try:
-        plan = plan_get(plan_id)
-    except PlanNotFound as exc:
-        raise Http404(str(exc)) from exc
-    # plan_get falls back to matching titles, so /plans/2018/ could land on a plan titled "…2018…";
-    # in a URL the number is an id and nothing else.
-    if plan.pk != plan_id:
+    plan = plan_by_id(plan_id)
+    if plan is None:
         raise Http404(_("找不到编号为 %(id)s 的规划") % {"id": plan_id})
     return plan
 
