@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Door(models.TextChoices):
@@ -39,7 +40,7 @@ class AuditRecord(models.Model):
 
     class Meta:
         verbose_name = _("审计记录")
-        verbose_name_plural = _("审计记录")
+        verbose_name_plural = pgettext_lazy("plural", "审计记录")
         ordering = ["-at", "-id"]
         constraints = [
             models.CheckConstraint(

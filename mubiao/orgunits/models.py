@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrgUnitKind(models.TextChoices):
@@ -44,7 +45,7 @@ class OrgUnit(models.Model):
 
     class Meta:
         verbose_name = _("行政单位")
-        verbose_name_plural = _("行政单位")
+        verbose_name_plural = pgettext_lazy("plural", "行政单位")
         # Roots first on every backend (SQLite and PostgreSQL sort NULL differently by default).
         ordering = [models.F("parent_id").asc(nulls_first=True), "position", "id"]
         constraints = [
@@ -74,7 +75,7 @@ class OrgUnitAlias(models.Model):
 
     class Meta:
         verbose_name = _("单位别名")
-        verbose_name_plural = _("单位别名")
+        verbose_name_plural = pgettext_lazy("plural", "单位别名")
         constraints = [models.UniqueConstraint(fields=["unit", "alias"], name="orgunit_alias_unique")]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mubiao.orgunits.models import OrgUnit
 
@@ -40,7 +41,7 @@ class Department(models.Model):
 
     class Meta:
         verbose_name = _("部门")
-        verbose_name_plural = _("部门")
+        verbose_name_plural = pgettext_lazy("plural", "部门")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -64,7 +65,7 @@ class Plan(models.Model):
 
     class Meta:
         verbose_name = _("规划")
-        verbose_name_plural = _("规划")
+        verbose_name_plural = pgettext_lazy("plural", "规划")
         ordering = ["-start_year", "title"]
         constraints = [
             models.CheckConstraint(condition=models.Q(end_year__gte=models.F("start_year")), name="plan_years_ordered"),
@@ -89,7 +90,7 @@ class PlanUnit(models.Model):
 
     class Meta:
         verbose_name = _("规划单位列")
-        verbose_name_plural = _("规划单位列")
+        verbose_name_plural = pgettext_lazy("plural", "规划单位列")
         ordering = ["plan_id", "position"]
         constraints = [models.UniqueConstraint(fields=["plan", "org_unit"], name="plan_unit_unique")]
 
@@ -109,7 +110,7 @@ class SourceFile(models.Model):
 
     class Meta:
         verbose_name = _("来源文件")
-        verbose_name_plural = _("来源文件")
+        verbose_name_plural = pgettext_lazy("plural", "来源文件")
         ordering = ["-imported_at"]
         constraints = [models.UniqueConstraint(fields=["plan", "sha256"], name="source_file_unique_per_plan")]
 
@@ -169,7 +170,7 @@ class Indicator(models.Model):
 
     class Meta:
         verbose_name = _("指标")
-        verbose_name_plural = _("指标")
+        verbose_name_plural = pgettext_lazy("plural", "指标")
         ordering = ["plan_id", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="indicator_number_unique_in_plan"),
@@ -202,7 +203,7 @@ class Milestone(models.Model):
 
     class Meta:
         verbose_name = _("里程碑")
-        verbose_name_plural = _("里程碑")
+        verbose_name_plural = pgettext_lazy("plural", "里程碑")
         ordering = ["indicator_id", "year", "level"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year", "level"], name="milestone_unique"),
@@ -227,7 +228,7 @@ class Target(Provenance):
 
     class Meta:
         verbose_name = _("目标")
-        verbose_name_plural = _("目标")
+        verbose_name_plural = pgettext_lazy("plural", "目标")
         ordering = ["indicator_id", "year", "level", "org_unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "org_unit", "year", "level"], name="target_one_per_cell"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mubiao.domain.periods import Period
 from mubiao.orgunits.models import OrgUnit
@@ -32,7 +33,7 @@ class ActualValue(Provenance):
 
     class Meta:
         verbose_name = _("实际值")
-        verbose_name_plural = _("实际值")
+        verbose_name_plural = pgettext_lazy("plural", "实际值")
         ordering = ["indicator_id", "year", "period_kind", "period_number", "org_unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="actual_one_per_period"),

@@ -350,3 +350,13 @@ def test_switching_back_to_chinese_restores_chinese_labels(client, seed_plan):
     page = parse(client.get("/"))
     assert page.get("lang") == "zh-hans"
     assert text_of(page.xpath("//h1")[0]) == "规划"
+
+
+def test_a_browser_set_to_english_still_gets_chinese_pages_until_the_user_switches(client, seed_plan):
+    chinese = client.get(plan_url(seed_plan), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.post("/i18n/setlang/", {"language": "en"})
+    english = client.get(plan_url(seed_plan), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert chinese.headers["Content-Language"] == "zh-hans"
+    assert "年度目标" in chinese.content.decode()
+    assert english.headers["Content-Language"] == "en"
