@@ -40,3 +40,12 @@ def indicator_named(seed_plan: Plan):
         return Indicator.objects.get(plan=seed_plan, name=name)
 
     return find
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Each test starts in Chinese: a request in English leaves its language active on the thread."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
