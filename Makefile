@@ -44,7 +44,7 @@ migrate: setup
 example: migrate
 	$(BIN)/mubiao example
 
-bench: migrate
+bench: setup
 	$(BIN)/python -m benchmarks.run
 
 lint: setup

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import getpass
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
+from django.utils import timezone
 
 from mubiao.audit.models import AuditRecord, Door
+from mubiao.db import db_datetime, insert_rows
 
 
 @dataclass(frozen=True)
@@ -54,22 +58,7 @@ def audit_record(
     after: dict[str, Any] | None,
     reason: str = "",
 ) -> AuditRecord:
-    record = build_audit_record(actor=actor, action=action, obj=obj, before=before, after=after, reason=reason)
-    record.save()
-    return record
-
-
-def build_audit_record(
-    *,
-    actor: Actor,
-    action: str,
-    obj: models.Model,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    reason: str = "",
-) -> AuditRecord:
-    """An unsaved record, for services that write many at once with bulk_create."""
-    return AuditRecord(
+    record = AuditRecord(
         actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,  # type: ignore[misc]
         actor_label=actor.label[:200],
         door=actor.door,
@@ -81,3 +70,66 @@ def build_audit_record(
         after=after,
         reason=reason,
     )
+    record.save()
+    return record
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """An audit record not yet written, for services that write many at once."""
+
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str = ""
+
+
+def audit_entry(
+    *, action: str, obj: models.Model, before: dict[str, Any] | None, after: dict[str, Any] | None, reason: str = ""
+) -> AuditEntry:
+    return AuditEntry(action, obj._meta.label_lower, str(obj.pk), str(obj)[:300], before, after, reason)
+
+
+def _json(state: dict[str, Any] | None) -> str | None:
+    return None if state is None else json.dumps(state, ensure_ascii=False)
+
+
+def audit_entries_write(*, actor: Actor, entries: Iterable[AuditEntry]) -> int:
+    """Write many entries at once, all stamped with the same moment; returns how many."""
+    moment = db_datetime(AuditRecord, timezone.now())
+    user = actor.user
+    actor_id = user.pk if user is not None and user.is_authenticated else None
+    label = actor.label[:200]
+    rows = (
+        (
+            moment,
+            actor_id,
+            label,
+            actor.door,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.object_repr[:300],
+            _json(e.before),
+            _json(e.after),
+            e.reason,
+        )
+        for e in entries
+    )
+    columns = [
+        "at",
+        "actor_id",
+        "actor_label",
+        "door",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "reason",
+    ]
+    return insert_rows(AuditRecord, columns, rows)

@@ -118,6 +118,12 @@ class SourceFile(models.Model):
         return f"{self.filename}（{self.sha256[:12]}）"
 
 
+def provenance_text(sheet: str, row: int | None, column: int | None) -> str:
+    """Where in its source file a value stands, as a person would say it."""
+    place = f"工作表{sheet} " if sheet else ""
+    return f"{place}第{row}行第{column}列"
+
+
 class Provenance(models.Model):
     """Where an imported value came from: file, sheet, row and column (1-based, as a person counts)."""
 
@@ -135,8 +141,7 @@ class Provenance(models.Model):
     def provenance_label(self) -> str:
         if self.source_file_id is None:
             return "手工录入"
-        sheet = f"工作表{self.source_sheet} " if self.source_sheet else ""
-        return f"{sheet}第{self.source_row}行第{self.source_column}列"
+        return provenance_text(self.source_sheet, self.source_row, self.source_column)
 
 
 class Indicator(models.Model):

@@ -13,19 +13,30 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from mubiao.audit.models import AuditRecord
-from mubiao.audit.services import Actor, audit_record, build_audit_record
+from mubiao.audit.services import Actor, AuditEntry, audit_entries_write, audit_entry, audit_record
+from mubiao.db import db_datetime, insert_rows
 from mubiao.domain.milestones import infer_direction, infer_kind, infer_unit_of_measure, parse_milestones
 from mubiao.domain.names import kind_from_name
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.periods import Period
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import CellValue, IndicatorReading, TableReading
+from mubiao.domain.values import LEVEL_LABELS
 from mubiao.orgunits.models import OrgUnit
 from mubiao.orgunits.selectors import UnitResolver, area_find, unit_resolver
 from mubiao.orgunits.services import orgunit_create
-from mubiao.plans.models import Department, Indicator, Milestone, Plan, PlanUnit, SourceFile, Target
+from mubiao.plans.models import (
+    Department,
+    Indicator,
+    Milestone,
+    Plan,
+    PlanUnit,
+    SourceFile,
+    Target,
+    provenance_text,
+)
 from mubiao.reporting.models import ActualValue
 
 BULK_BATCH = 2000
@@ -114,7 +125,7 @@ class _PlanImport:
         self.actor = actor
         self.area = area
         self.create_units = create_units
-        self.audit: list[AuditRecord] = []
+        self.audit: list[AuditEntry] = []
         self.reason = f"导入 {filename}"
 
     # -- area and units ---------------------------------------------------------------------
@@ -209,8 +220,7 @@ class _PlanImport:
         plan.full_clean()
         plan.save()
         self.audit.append(
-            build_audit_record(
-                actor=self.actor,
+            audit_entry(
                 action="create",
                 obj=plan,
                 before=None,
@@ -234,8 +244,7 @@ class _PlanImport:
             plan=plan, filename=self.filename, sha256=digest, size=len(self.content), content=self.content
         )
         self.audit.append(
-            build_audit_record(
-                actor=self.actor,
+            audit_entry(
                 action="create",
                 obj=source,
                 before=None,
@@ -262,8 +271,7 @@ class _PlanImport:
             department, created = Department.objects.get_or_create(name=name)
             if created:
                 self.audit.append(
-                    build_audit_record(
-                        actor=self.actor,
+                    audit_entry(
                         action="create",
                         obj=department,
                         before=None,
@@ -298,8 +306,7 @@ class _PlanImport:
                 indicator.save()
                 indicator.lead_departments.set(departments)
                 self.audit.append(
-                    build_audit_record(
-                        actor=self.actor,
+                    audit_entry(
                         action="create" if before is None else "update",
                         obj=indicator,
                         before=before,
@@ -344,8 +351,7 @@ class _PlanImport:
                     phrase=spec.phrase,
                 )
                 self.audit.append(
-                    build_audit_record(
-                        actor=self.actor,
+                    audit_entry(
                         action="create",
                         obj=milestone,
                         before=None,
@@ -369,8 +375,7 @@ class _PlanImport:
                 )
                 milestone.save()
                 self.audit.append(
-                    build_audit_record(
-                        actor=self.actor,
+                    audit_entry(
                         action="update",
                         obj=milestone,
                         before=before,
@@ -388,8 +393,7 @@ class _PlanImport:
                     "phrase": milestone.phrase,
                 }
                 self.audit.append(
-                    build_audit_record(
-                        actor=self.actor,
+                    audit_entry(
                         action="delete",
                         obj=milestone,
                         before=before,
@@ -423,8 +427,7 @@ class _PlanImport:
             for a in ActualValue.objects.filter(indicator__plan=plan, period_kind="year")
         }
         seen: set[tuple[int, int, int, str]] = set()
-        new_targets: list[Target] = []
-        new_actuals: list[ActualValue] = []
+        new_cells: list[tuple[CellValue, Indicator, OrgUnit]] = []
         updated_targets: list[Target] = []
         updated_actuals: list[ActualValue] = []
 
@@ -437,15 +440,14 @@ class _PlanImport:
             counts["actuals" if is_actual else "targets"] += 1
             stored = (actuals if is_actual else targets).get(key)
             if stored is None:
-                record = self._new_record(cell, indicator, unit, source)
-                (new_actuals if is_actual else new_targets).append(record)  # type: ignore[arg-type]
+                new_cells.append((cell, indicator, unit))
                 counts["created"] += 1
                 continue
             if stored.value == cell.value:
                 counts["unchanged"] += 1
                 continue
             changes.append(ValueChange(indicator.name, names[unit.pk], cell.year, cell.level, stored.value, cell.value))
-            self._audit_value(stored, "update", stored.value, cell.value)
+            self._audit_value(stored, "update", cell.value, cell)
             stored.value = cell.value
             stored.version += 1
             self._locate(stored, cell, source)
@@ -467,51 +469,103 @@ class _PlanImport:
                         None,
                     )
                 )
-                self._audit_value(stored, "clear", stored.value, None)
+                self._audit_value(stored, "clear", None, None)
                 stored.value = None
                 stored.version += 1
                 updated.append(stored)  # type: ignore[arg-type]
                 counts["cleared"] += 1
 
-        fields = [
-            "value",
-            "version",
-            "source_file",
-            "source_sheet",
-            "source_row",
-            "source_column",
-            "updated_at",
-        ]
-        created_targets = Target.objects.bulk_create(new_targets, batch_size=BULK_BATCH)
-        created_actuals = ActualValue.objects.bulk_create(new_actuals, batch_size=BULK_BATCH)
+        fields = ["value", "version", "source_file", "source_sheet", "source_row", "source_column", "updated_at"]
         Target.objects.bulk_update(updated_targets, fields, batch_size=BULK_BATCH)
         ActualValue.objects.bulk_update(updated_actuals, fields, batch_size=BULK_BATCH)
-        # Both SQLite (3.35+) and PostgreSQL return the new ids from bulk inserts.
-        for target in created_targets:
-            self._audit_value(target, "create", None, target.value)
-        for actual in created_actuals:
-            self._audit_value(actual, "create", None, actual.value)
+        self._insert_new(new_cells, plan, source, indicators_by_id=by_id, names=names)
         return counts, changes
 
-    def _new_record(
-        self, cell: CellValue, indicator: Indicator, unit: OrgUnit, source: SourceFile
-    ) -> Target | ActualValue:
-        record: Target | ActualValue
-        if cell.level == "actual":
-            period = Period.year_of(cell.year)
-            record = ActualValue(
-                indicator=indicator,
-                org_unit=unit,
-                period=str(period),
-                year=cell.year,
-                period_kind=period.kind.value,
-                period_number=period.number,
-                value=cell.value,
+    def _insert_new(
+        self,
+        cells: list[tuple[CellValue, Indicator, OrgUnit]],
+        plan: Plan,
+        source: SourceFile,
+        *,
+        indicators_by_id: dict[int, Indicator],
+        names: dict[int, str],
+    ) -> None:
+        """New values as plain rows (an import may bring tens of thousands), each with its audit entry."""
+        now = db_datetime(Target, timezone.now())
+        sheet = self.reading.sheet
+        target_rows = []
+        actual_rows = []
+        for cell, indicator, unit in cells:
+            place = (source.pk, sheet, cell.row, cell.column)
+            if cell.level == "actual":
+                actual_rows.append(
+                    (
+                        indicator.pk,
+                        unit.pk,
+                        str(Period.year_of(cell.year)),
+                        cell.year,
+                        "year",
+                        0,
+                        cell.value,
+                        1,
+                        now,
+                        *place,
+                    )
+                )
+            else:
+                target_rows.append((indicator.pk, unit.pk, cell.year, cell.level, cell.value, 1, now, *place))
+        provenance_columns = ["source_file_id", "source_sheet", "source_row", "source_column"]
+        insert_rows(
+            Target,
+            ["indicator_id", "org_unit_id", "year", "level", "value", "version", "updated_at", *provenance_columns],
+            target_rows,
+        )
+        insert_rows(
+            ActualValue,
+            [
+                "indicator_id",
+                "org_unit_id",
+                "period",
+                "year",
+                "period_kind",
+                "period_number",
+                "value",
+                "version",
+                "updated_at",
+                *provenance_columns,
+            ],
+            actual_rows,
+        )
+        created = {(indicator.pk, unit.pk, cell.year, cell.level): cell for cell, indicator, unit in cells}
+        # The new rows' ids, to name them in the audit log.
+        stored: list[tuple[str, int, tuple[int, int, int, str]]] = [
+            ("plans.target", pk, (indicator_id, unit_id, year, level))
+            for pk, indicator_id, unit_id, year, level in Target.objects.filter(indicator__plan=plan).values_list(
+                "pk", "indicator_id", "org_unit_id", "year", "level"
             )
-        else:
-            record = Target(indicator=indicator, org_unit=unit, year=cell.year, level=cell.level, value=cell.value)
-        self._locate(record, cell, source)
-        return record
+        ]
+        stored += [
+            ("reporting.actualvalue", pk, (indicator_id, unit_id, year, "actual"))
+            for pk, indicator_id, unit_id, year in ActualValue.objects.filter(
+                indicator__plan=plan, period_kind="year"
+            ).values_list("pk", "indicator_id", "org_unit_id", "year")
+        ]
+        for object_type, pk, key in stored:
+            new = created.get(key)
+            if new is None:
+                continue
+            indicator_id, unit_id, year, level = key
+            self.audit.append(
+                AuditEntry(
+                    action="create",
+                    object_type=object_type,
+                    object_id=str(pk),
+                    object_repr=f"{indicators_by_id[indicator_id].name} {names[unit_id]} {year} {LEVEL_LABELS[level]}",
+                    before=None,
+                    after={"value": _value_json(new.value), "source": provenance_text(sheet, new.row, new.column)},
+                    reason=self.reason,
+                )
+            )
 
     def _locate(self, record: Target | ActualValue, cell: CellValue, source: SourceFile) -> None:
         record.source_file = source
@@ -520,18 +574,17 @@ class _PlanImport:
         record.source_column = cell.column
 
     def _audit_value(
-        self, record: Target | ActualValue, action: str, before: Decimal | None, after: Decimal | None
+        self, record: Target | ActualValue, action: str, after: Decimal | None, cell: CellValue | None
     ) -> None:
-        def state(value: Decimal | None) -> dict[str, Any]:
-            return {"value": _value_json(value), "source": record.provenance_label}
-
+        """The audit entry of a stored value this import changes (cell) or clears (no cell)."""
+        before = {"value": _value_json(record.value), "source": record.provenance_label}
+        where = provenance_text(self.reading.sheet, cell.row, cell.column) if cell is not None else None
         self.audit.append(
-            build_audit_record(
-                actor=self.actor,
+            audit_entry(
                 action=action,
                 obj=record,
-                before=None if action == "create" else state(before),
-                after=state(after),
+                before=before,
+                after={"value": _value_json(after), "source": where},
                 reason=self.reason,
             )
         )
@@ -546,8 +599,7 @@ class _PlanImport:
         self.plan_units(plan, units)
         indicators, indicators_changed = self.indicators(plan)
         counts, changes = self.values(plan, area, indicators, units, source)
-        if self.audit:
-            AuditRecord.objects.bulk_create(self.audit, batch_size=BULK_BATCH)
+        audit_entries_write(actor=self.actor, entries=self.audit)
         counts.update(
             indicators=len(indicators),
             indicators_changed=indicators_changed,
