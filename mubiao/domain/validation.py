@@ -69,7 +69,7 @@ class PlanFacts:
         return any(self.value(indicator, name, year, level) is not None for name in [self.city, *self.units])
 
 
-def _better_or_equal(direction: Direction, value: Decimal, bound: Decimal) -> bool:
+def better_or_equal(direction: Direction, value: Decimal, bound: Decimal) -> bool:
     return value >= bound if direction is Direction.HIGHER else value <= bound
 
 
@@ -124,7 +124,7 @@ def check_milestones(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Fi
     """milestone_unmet: the annual targets must reach each milestone stated in the goal text."""
     for milestone in indicator.milestones:
         reached = cumulative_target(facts, indicator, milestone.year, milestone.level.value)
-        if _better_or_equal(indicator.direction, reached, milestone.value):
+        if better_or_equal(indicator.direction, reached, milestone.value):
             continue
         label = LEVEL_LABELS[milestone.level.value]
         bound = "以上" if milestone.comparison is Comparison.AT_LEAST else ""
@@ -157,7 +157,7 @@ def check_stretch(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Findi
             stretch = facts.value(indicator.key, name, year, Level.STRETCH)
             if committed is None or stretch is None:
                 continue
-            if _better_or_equal(indicator.direction, stretch, committed):
+            if better_or_equal(indicator.direction, stretch, committed):
                 continue
             yield Finding(
                 rule="stretch_below_committed",
@@ -186,7 +186,7 @@ def check_against_last_actual(facts: PlanFacts, indicator: IndicatorFacts) -> It
             actual = facts.value(indicator.key, name, year - 1, "actual")
             if committed is None or actual is None:
                 continue
-            if _better_or_equal(indicator.direction, committed, actual):
+            if better_or_equal(indicator.direction, committed, actual):
                 continue
             yield Finding(
                 rule="below_last_actual",

@@ -223,6 +223,7 @@ class PlanTable:
     columns: list[PlanColumn]
     blocks: list[TableBlock]
     findings: list[Finding]
+    facts: PlanFacts
 
 
 @dataclass
@@ -311,4 +312,4 @@ def plan_table(plan: Plan) -> PlanTable:
                 lead_departments=[d.name for d in indicator.lead_departments.all()],
             )
         )
-    return PlanTable(plan=plan, columns=columns, blocks=blocks, findings=findings)
+    return PlanTable(plan=plan, columns=columns, blocks=blocks, findings=findings, facts=facts)

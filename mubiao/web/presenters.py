@@ -10,14 +10,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mubiao.domain.findings import Finding
+from mubiao.domain.findings import Finding, decimal_to_json
 from mubiao.domain.numbers import format_decimal
-from mubiao.domain.values import Severity
+from mubiao.domain.series import target_series
+from mubiao.domain.values import IndicatorKind, Severity
 from mubiao.plans.models import Plan
 from mubiao.plans.selectors import (
     PlanColumn,
@@ -316,6 +318,7 @@ class TablePage:
     blocks: list[BlockView]
     sources: list[SourceFileView]
     city: str
+    charts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def value_colspan(self) -> int:
@@ -349,7 +352,63 @@ def table_page(table: PlanTable, sources: list[SourceFileView]) -> TablePage:
         blocks=[block_view(block, table.columns, city) for block in table.blocks],
         sources=sources,
         city=city,
+        charts=milestone_charts(table),
     )
+
+
+#: The words of the milestone charts, translated here since the chart script only draws.
+def _chart_labels() -> dict[str, str]:
+    return {
+        "committed": str(_("确保（年度）")),
+        "stretch": str(_("力争（年度）")),
+        "cumulative_committed": str(_("确保累计")),
+        "cumulative_stretch": str(_("力争累计")),
+        "milestone": str(_("里程碑")),
+        "met": str(_("年度目标可达到")),
+        "unmet": str(_("年度目标达不到")),
+        "reached": str(_("目标累计")),
+    }
+
+
+def milestone_charts(table: PlanTable) -> list[dict[str, Any]]:
+    """Per indicator, the city's annual targets, their running totals and the milestones, ready for ECharts.
+
+    A milestone the annual targets do not reach is the thing to see at a glance (milestone_unmet).
+    """
+    charts = []
+    labels = _chart_labels()
+    for indicator in table.facts.indicators:
+        series = target_series(table.facts, indicator)
+        if not series.milestones and not any(v is not None for v in series.annual["committed"]):
+            continue
+        is_flow = indicator.kind is IndicatorKind.FLOW
+        charts.append(
+            {
+                "id": f"chart-{indicator.key}",
+                "title": f"{indicator.number}. {indicator.name}",
+                "unit": indicator.unit_of_measure,
+                "flow": is_flow,
+                "years": [str(year) for year in series.years],
+                "annual": {level: [decimal_to_json(v) for v in values] for level, values in series.annual.items()},
+                "cumulative": (
+                    {level: [decimal_to_json(v) for v in values] for level, values in series.cumulative.items()}
+                    if is_flow
+                    else {}
+                ),
+                "milestones": [
+                    {
+                        "year": str(point.year),
+                        "level": point.level,
+                        "value": decimal_to_json(point.value),
+                        "reached": decimal_to_json(point.reached),
+                        "met": point.met,
+                    }
+                    for point in series.milestones
+                ],
+                "labels": labels,
+            }
+        )
+    return charts
 
 
 # -- the findings page -----------------------------------------------------------------------------

@@ -114,3 +114,15 @@ def test_a_planner_switches_the_pages_to_english_and_back(live_server, seed_plan
     expect(page.get_by_role("link", name="All findings (14)")).to_be_visible()
     page.get_by_role("button", name="中文").click()
     expect(page.locator("thead th").nth(1)).to_have_text("指标名称")
+
+
+def test_the_milestone_charts_are_drawn_from_locally_served_echarts(live_server, seed_plan, page):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
+
+    charts = page.locator(".chart[data-drawn='true']")
+    expect(charts).to_have_count(4)
+    expect(charts.first.locator("canvas")).to_have_count(1)
+    assert all(url.startswith(live_server.url) for url in requested)

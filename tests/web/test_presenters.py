@@ -82,3 +82,34 @@ def test_a_flagged_cell_carries_every_message_for_its_hover_text():
     assert view.title == "甲\n乙"
     assert view.popover_id == "pop-x"
     assert view.label == "53 · 高新技术企业 · 2019 · 确保 · 柳南"
+
+
+@pytest.mark.django_db
+def test_the_milestone_charts_show_where_the_seeds_annual_targets_fall_short(seed_plan):
+    from mubiao.plans.selectors import plan_table
+    from mubiao.web.presenters import milestone_charts
+
+    charts = {chart["title"]: chart for chart in milestone_charts(plan_table(seed_plan))}
+
+    platforms = charts["1. 国家级创新平台"]
+    assert platforms["flow"] is True
+    assert platforms["cumulative"]["committed"] == [2, 4, 10, 14, 20]
+    assert [(m["year"], m["level"], m["value"], m["reached"], m["met"]) for m in platforms["milestones"]] == [
+        ("2020", "committed", 12, 10, False),
+        ("2020", "stretch", 15, 13, False),
+        ("2022", "committed", 20, 20, True),
+        ("2022", "stretch", 24, 24, True),
+    ]
+    enterprises = charts["3. 高新技术企业"]
+    assert (enterprises["flow"], enterprises["cumulative"]) == (False, {})
+    assert enterprises["annual"]["stretch"][0] is None
+    assert all(m["met"] for m in enterprises["milestones"])
+
+
+@pytest.mark.django_db
+def test_the_plan_page_carries_the_chart_figures_and_the_local_echarts_script(client, seed_plan):
+    html = client.get(f"/plans/{seed_plan.pk}/").content.decode()
+
+    assert 'id="mubiao-charts"' in html
+    assert "/static/vendor/echarts.min.js" in html
+    assert html.count('class="chart"') == 4
