@@ -10,10 +10,15 @@ D = Decimal
 
 def plan(kind: IndicatorKind) -> tuple[PlanFacts, IndicatorFacts]:
     milestone = MilestoneSpec(2020, Level.COMMITTED, D(12), Comparison.AT_LEAST, "家", "到2020年确保完成12家以上")
-    indicator = IndicatorFacts(key="1", number="1", name="平台", kind=kind, direction=Direction.HIGHER,
-                               milestones=(milestone,))
-    cells = {("1", "某市", 2018, "committed"): D(2), ("1", "某市", 2019, "committed"): D(2),
-             ("1", "某市", 2020, "committed"): D(6), ("1", "某市", 2019, "stretch"): D(4)}
+    indicator = IndicatorFacts(
+        key="1", number="1", name="平台", kind=kind, direction=Direction.HIGHER, milestones=(milestone,)
+    )
+    cells = {
+        ("1", "某市", 2018, "committed"): D(2),
+        ("1", "某市", 2019, "committed"): D(2),
+        ("1", "某市", 2020, "committed"): D(6),
+        ("1", "某市", 2019, "stretch"): D(4),
+    }
     return PlanFacts(2018, 2020, "某市", [], [indicator], cells), indicator
 
 
