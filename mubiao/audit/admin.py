@@ -13,24 +13,58 @@ from mubiao.audit.models import AuditRecord, Door
 from mubiao.audit.services import Actor, audit_record, snapshot
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Admin writes are recorded like any other door's; nothing is ever hard-deleted from here."""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        # The admin's change view already runs in a transaction, so record and change commit together.
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=Actor.for_user(request.user, Door.ADMIN),
-            action="update" if change else "create",
-            obj=obj,
-            before=before,
-            after=snapshot(obj),
-            reason="管理后台修改",
-        )
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Nothing is hard-deleted, through the admin or any other door."""
 
     def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
+
+
+class AuditedAdmin(NoDeleteAdmin):
+    """Admin writes are recorded like any other door's: the object with its many-to-many fields, and its inlines.
+
+    The admin's change view runs in one transaction, so every record commits with the change it records.
+    """
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        # Kept on the request (the admin object is shared between threads) until save_related has run.
+        request.audit_before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "audit_before", None)
+        after = snapshot(form.instance)
+        if before != after:
+            audit_record(
+                actor=_actor(request),
+                action="update" if change else "create",
+                obj=form.instance,
+                before=before,
+                after=after,
+                reason=_REASON,
+            )
+
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        for obj in formset.save(commit=False):
+            before = snapshot(type(obj).objects.get(pk=obj.pk)) if obj.pk else None
+            obj.save()
+            audit_record(
+                actor=_actor(request),
+                action="update" if before else "create",
+                obj=obj,
+                before=before,
+                after=snapshot(obj),
+                reason=_REASON,
+            )
+        formset.save_m2m()
+
+
+_REASON = "管理后台修改"
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.for_user(request.user, Door.ADMIN)
 
 
 @admin.register(AuditRecord)

@@ -39,13 +39,16 @@ class Actor:
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The object's own fields as JSON-safe values (Decimals and dates as text; binary left out)."""
+    """The object's fields as JSON-safe values (Decimals and dates as text, binary left out, related ids listed)."""
     state: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
         if isinstance(field, models.BinaryField):
             continue
         value = getattr(obj, field.attname)
         state[field.attname] = value if value is None or isinstance(value, (bool, int, str)) else str(value)
+    if obj.pk is not None:
+        for relation in obj._meta.many_to_many:
+            state[relation.name] = sorted(getattr(obj, relation.name).values_list("pk", flat=True))
     return state
 
 

@@ -5,25 +5,33 @@ from typing import Any
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from mubiao.audit.admin import AuditedAdmin
+from mubiao.audit.admin import AuditedAdmin, NoDeleteAdmin
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
+from mubiao.domain.numbers import format_decimal
 from mubiao.plans.models import Department, Indicator, Milestone, Plan, PlanUnit, SourceFile, Target
 from mubiao.plans.services import target_set
 
 
-class PlanUnitInline(admin.TabularInline):
-    model = PlanUnit
+class ImportedInline(admin.TabularInline):
+    """Rows an import writes (milestones are read from the goal text): shown here, never added or removed."""
+
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PlanUnitInline(ImportedInline):
+    model = PlanUnit
     readonly_fields = ("org_unit", "position", "header_name")
 
 
-class SourceFileInline(admin.TabularInline):
+class SourceFileInline(ImportedInline):
     model = SourceFile
-    extra = 0
-    can_delete = False
     fields = ("filename", "sha256", "size", "imported_at")
     readonly_fields = fields
 
@@ -40,10 +48,8 @@ class DepartmentAdmin(AuditedAdmin):
     search_fields = ("name",)
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ImportedInline):
     model = Milestone
-    extra = 0
-    can_delete = False
     readonly_fields = ("year", "level", "value", "comparison", "phrase")
 
 
@@ -57,12 +63,20 @@ class IndicatorAdmin(AuditedAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(AuditedAdmin):
-    list_display = ("indicator", "org_unit", "year", "level", "value", "provenance_label", "version")
+class TargetAdmin(NoDeleteAdmin):
+    list_display = ("indicator", "org_unit", "year", "level", "shown_value", "source", "version")
     list_filter = ("indicator__plan", "level", "year", "indicator")
     search_fields = ("org_unit__short_name", "org_unit__name", "indicator__name")
     list_select_related = ("indicator", "org_unit", "source_file")
     readonly_fields = ("source_file", "source_sheet", "source_row", "source_column", "version")
+
+    @admin.display(description=_("目标值"), ordering="value")
+    def shown_value(self, target: Target) -> str:
+        return format_decimal(target.value)
+
+    @admin.display(description=_("出处"))
+    def source(self, target: Target) -> str:
+        return target.provenance_label
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         # Through the service, so the admin obeys the same rules and audit as every other door.
