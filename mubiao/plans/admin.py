@@ -13,6 +13,19 @@ from mubiao.audit.services import Actor
 from mubiao.domain.numbers import format_decimal
 from mubiao.plans.models import Department, Indicator, Milestone, Plan, PlanUnit, SourceFile, Target
 from mubiao.plans.services import target_set
+from mubiao.reporting.models import ActualValue
+
+
+class ValueColumns:
+    """List columns for a stored value: shown as the table writes it (310, not 310.0000), and its source."""
+
+    @admin.display(description=_("数值"), ordering="value")
+    def shown_value(self, record: Target | ActualValue) -> str:
+        return format_decimal(record.value)
+
+    @admin.display(description=_("出处"))
+    def source(self, record: Target | ActualValue) -> str:
+        return record.provenance_label
 
 
 class ImportedInline(admin.TabularInline):
@@ -63,20 +76,12 @@ class IndicatorAdmin(AuditedAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(NoDeleteAdmin):
+class TargetAdmin(ValueColumns, NoDeleteAdmin):
     list_display = ("indicator", "org_unit", "year", "level", "shown_value", "source", "version")
     list_filter = ("indicator__plan", "level", "year", "indicator")
     search_fields = ("org_unit__short_name", "org_unit__name", "indicator__name")
     list_select_related = ("indicator", "org_unit", "source_file")
     readonly_fields = ("source_file", "source_sheet", "source_row", "source_column", "version")
-
-    @admin.display(description=_("目标值"), ordering="value")
-    def shown_value(self, target: Target) -> str:
-        return format_decimal(target.value)
-
-    @admin.display(description=_("出处"))
-    def source(self, target: Target) -> str:
-        return target.provenance_label
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         # Through the service, so the admin obeys the same rules and audit as every other door.
