@@ -231,6 +231,7 @@ class TableReader:
             year, year_column = self._year_of(index, cells, level_column)
             if year is None:
                 if current_year is None:
+                    # The place to point at is the cell left of the level word (1-based: level_column).
                     self.problems.append(
                         Problem("目标行没有年份", row=index + 1, column=level_column, expected="年份，如2018")
                     )
@@ -245,27 +246,7 @@ class TableReader:
                 level=LEVEL_WORDS[squash(cells[level_column])],
                 level_column=level_column,
             )
-            for column in range(level_column + 1, len(cells)):
-                text = cells[column].strip()
-                if is_blank(text):
-                    continue
-                try:
-                    value = parse_decimal(text)
-                except NumberFormatError as exc:
-                    row.texts[column] = text
-                    if _responsible(text):
-                        continue
-                    self.problems.append(
-                        Problem(
-                            f"数值单元格中是文字：{exc}",
-                            row=index + 1,
-                            column=column + 1,
-                            expected="数值或空白",
-                        )
-                    )
-                    continue
-                assert value is not None
-                row.numbers[column] = value
+            self._read_cells(row, cells)
             blocks[-1].rows.append(row)
 
         if not blocks:
@@ -309,6 +290,26 @@ class TableReader:
             mapping_notes=self.mapping_notes,
             sheet=grid.sheet,
         )
+
+    def _read_cells(self, row: _DataRow, cells: list[str]) -> None:
+        """The cells right of the level word: numbers, the responsible-unit text, or a mistake to report."""
+        for column in range(row.level_column + 1, len(cells)):
+            text = cells[column].strip()
+            if is_blank(text):
+                continue
+            try:
+                value = parse_decimal(text)
+            except NumberFormatError as exc:
+                row.texts[column] = text
+                if not _responsible(text):
+                    self.problems.append(
+                        Problem(
+                            f"数值单元格中是文字：{exc}", row=row.index + 1, column=column + 1, expected="数值或空白"
+                        )
+                    )
+                continue
+            assert value is not None  # is_blank ruled out the only None
+            row.numbers[column] = value
 
     def _year_of(self, index: int, cells: list[str], level_column: int) -> tuple[int | None, int]:
         for column in range(level_column - 1, -1, -1):
