@@ -21,6 +21,7 @@ USAGE = """mubiao — 目标分解、跟踪与考核
   mubiao import FILE [--format json] [--area 名称] [--create-units]   导入目标分解表
   mubiao validate [PLAN] [--format json]                             检查规划数据质量
   mubiao dump [PLAN] [--format csv|json]                             导出长表（一值一行）
+  mubiao progress [PLAN] --year Y [--period P] [--indicator N]        完成进度、状态与排名
   mubiao plans                                                       列出规划
   mubiao example                                                     载入柳州市示例规划
   mubiao orgunits FILE.json                                          载入单位目录

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mubiao.domain.progress import Schedule
 from mubiao.orgunits.models import OrgUnit
 
 
@@ -164,6 +165,15 @@ class Indicator(models.Model):
     )
     responsible_units = models.TextField(_("责任单位"), blank=True)
     remarks = models.TextField(_("备注"), blank=True)
+    weight = models.DecimalField(
+        _("权重"), max_digits=8, decimal_places=4, default=1, help_text=_("综合评分中的权重，默认各指标相等")
+    )
+    progress_schedule = models.JSONField(
+        _("序时进度阶梯"),
+        default=list,
+        blank=True,
+        help_text=_("空表示按月平均；阶梯如 [[6, 0.3], [12, 1]] 表示6月起应完成30%，12月完成全部"),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("所属指标（其中项）"),
@@ -187,6 +197,12 @@ class Indicator(models.Model):
         return f"{self.number}. {self.name}"
 
     def clean(self) -> None:
+        if self.weight is not None and self.weight < 0:
+            raise ValidationError({"weight": _("权重不能为负数")})
+        try:
+            Schedule.from_steps(self.progress_schedule or [])
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"progress_schedule": str(exc)}) from exc
         if self.parent_id is not None:
             if self.parent_id == self.pk:
                 raise ValidationError({"parent": "指标不能是自己的其中项"})
