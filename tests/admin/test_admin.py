@@ -99,6 +99,8 @@ def test_changing_an_indicators_lead_departments_in_the_admin_is_audited(admin_c
         "direction": "higher",
         "lead_departments": [science.pk, hr.pk],
         "responsible_units": indicator.responsible_units,
+        "weight": "1",
+        "progress_schedule": "[]",
         "remarks": "",
         "milestones-TOTAL_FORMS": "4",
         "milestones-INITIAL_FORMS": "4",
