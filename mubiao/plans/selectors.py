@@ -95,8 +95,12 @@ def _milestone_spec(milestone: Milestone, unit_of_measure: str) -> MilestoneSpec
     )
 
 
-def plan_facts(plan: Plan) -> PlanFacts:
-    """The plan as plain values for the domain rules: units by their table names, the city by its name."""
+def plan_facts(plan: Plan, *, with_actuals: bool = True) -> PlanFacts:
+    """The plan as plain values for the domain rules: units by their table names, the city by its name.
+
+    With actuals, each unit's year-end actual joins the targets as the 'actual' row (what the
+    below_last_actual rule compares with); progress, which reads actuals by period, leaves them out.
+    """
     columns = plan_columns(plan)
     names: dict[int, str] = {column.org_unit_id: column.name for column in columns}
     names[plan.area_id] = plan.area.name
@@ -126,21 +130,26 @@ def plan_facts(plan: Plan) -> PlanFacts:
     for indicator_id, unit_id, year, level, value in rows:
         if unit_id in names and value is not None:
             facts.cells[(str(indicator_id), names[unit_id], year, level)] = value
-    # The year-end actual: the annual value where there is one, else the latest in-year period.
-    latest: dict[tuple[str, str, int], tuple[int, Decimal]] = {}
-    actuals = ActualValue.objects.filter(indicator__plan=plan, value__isnull=False).values_list(
+    if with_actuals:
+        for (indicator_id, unit_id, year), value in year_end_actuals(plan, unit_ids=list(names)).items():
+            facts.cells[(str(indicator_id), names[unit_id], year, "actual")] = value
+    return facts
+
+
+def year_end_actuals(plan: Plan, *, unit_ids: list[int]) -> dict[tuple[int, int, int], Decimal]:
+    """(indicator id, unit id, year) → the year's last figure: the annual value, else the latest in-year one."""
+    latest: dict[tuple[int, int, int], tuple[int, Decimal]] = {}
+    actuals = ActualValue.objects.filter(indicator__plan=plan, org_unit_id__in=unit_ids, value__isnull=False)
+    for indicator_id, unit_id, year, kind, number, value in actuals.values_list(
         "indicator_id", "org_unit_id", "year", "period_kind", "period_number", "value"
-    )
-    for indicator_id, unit_id, year, kind, number, value in actuals:
-        if unit_id not in names or value is None:
+    ):
+        if value is None:
             continue
         rank = 13 if kind == "year" else (number * 3 if kind == "quarter" else number)
-        key = (str(indicator_id), names[unit_id], year)
+        key = (indicator_id, unit_id, year)
         if key not in latest or rank >= latest[key][0]:
             latest[key] = (rank, value)
-    for (indicator_key, unit_name, year), (_, value) in latest.items():
-        facts.cells[(indicator_key, unit_name, year, "actual")] = value
-    return facts
+    return {key: value for key, (_, value) in latest.items()}
 
 
 def plan_findings(plan: Plan, facts: PlanFacts | None = None) -> list[Finding]:

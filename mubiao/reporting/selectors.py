@@ -23,10 +23,10 @@ from mubiao.domain.progress import (
     rank_by_rate,
     year_to_date,
 )
-from mubiao.domain.validation import PlanFacts
+from mubiao.domain.validation import PlanFacts, check_sums
 from mubiao.domain.values import Direction, IndicatorKind
 from mubiao.plans.models import Indicator, Plan
-from mubiao.plans.selectors import plan_columns, plan_facts, plan_findings, plan_indicators
+from mubiao.plans.selectors import plan_columns, plan_facts, plan_indicators, year_end_actuals
 from mubiao.reporting.models import ActualValue
 
 
@@ -86,12 +86,15 @@ class PlanProgress:
 ActualsByCell = dict[tuple[int, int], dict[Period, Decimal]]
 
 
-def _actuals_of_year(plan: Plan, year: int) -> ActualsByCell:
+def _actuals_of_year(plan: Plan, year: int, indicator_ids: list[int]) -> ActualsByCell:
+    """This year's figures up to its latest, and last year's (a stock's starting level), per cell."""
     found: ActualsByCell = defaultdict(dict)
-    rows = ActualValue.objects.filter(indicator__plan=plan, year__in=[year, year - 1], value__isnull=False)
-    for indicator_id, unit_id, period_text, value in rows.values_list("indicator_id", "org_unit_id", "period", "value"):
+    rows = ActualValue.objects.filter(
+        indicator_id__in=indicator_ids, year__in=[year, year - 1], value__isnull=False
+    ).values_list("indicator_id", "org_unit_id", "year", "period_kind", "period_number", "value")
+    for indicator_id, unit_id, row_year, kind, number, value in rows:
         if value is not None:
-            found[(indicator_id, unit_id)][Period.parse(period_text)] = value
+            found[(indicator_id, unit_id)][Period(row_year, PeriodKind(kind), number)] = value
     return found
 
 
@@ -106,13 +109,14 @@ def latest_period(plan: Plan, year: int) -> Period:
     return max(periods, key=lambda p: (p.end_month, p.kind is PeriodKind.YEAR))
 
 
-def _implied_targets(plan: Plan, facts: PlanFacts) -> dict[tuple[str, str, int, str], Decimal]:
-    """Targets that validation says a blank cell would hold (三江's 4, say): noted, never used as targets."""
+def _implied_targets(facts: PlanFacts) -> dict[tuple[str, str, int, str], Decimal]:
+    """Targets a row's gap says a blank cell would hold (三江's 4, say): noted, never used as targets."""
     implied: dict[tuple[str, str, int, str], Decimal] = {}
-    for finding in plan_findings(plan, facts):
-        for unit, value in finding.implied.items():
-            if finding.year is not None and finding.level is not None:
-                implied[(finding.indicator_number, unit, finding.year, finding.level)] = value
+    for indicator in facts.indicators:
+        for finding in check_sums(facts, indicator):
+            for unit, value in finding.implied.items():
+                if finding.year is not None and finding.level is not None:
+                    implied[(finding.indicator_number, unit, finding.year, finding.level)] = value
     return implied
 
 
@@ -125,17 +129,18 @@ def plan_progress(
     chosen = period or latest_period(plan, year)
     if chosen.year != year:
         raise ValueError(f"期间{chosen}不在{year}年内")
-    facts = plan_facts(plan)
-    implied = _implied_targets(plan, facts)
-    actuals = _actuals_of_year(plan, year)
+    facts = plan_facts(plan, with_actuals=False)
+    implied = _implied_targets(facts)
     columns = [(plan.area_id, plan.area.name, True)] + [(c.org_unit_id, c.name, False) for c in plan_columns(plan)]
     indicators = [i for i in plan_indicators(plan) if indicator_number in (None, i.number)]
     if indicator_number is not None and not indicators:
         raise ValueError(f"规划中没有序号为{indicator_number}的指标")
+    actuals = _actuals_of_year(plan, year, [i.pk for i in indicators])
+    city_year_end = year_end_actuals(plan, unit_ids=[plan.area_id])
     result = PlanProgress(plan=plan, year=year, period=chosen)
     for indicator in indicators:
         result.rows.extend(_indicator_rows(indicator, columns, facts, actuals, implied, chosen))
-        result.milestones.extend(_milestone_rows(indicator, plan, year, columns[0][0]))
+        result.milestones.extend(_milestone_rows(indicator, plan, year, city_year_end))
     return result
 
 
@@ -197,20 +202,11 @@ def _with_rank(row: ProgressRow, rank: int | None) -> ProgressRow:
     return replace(row, rank=rank)
 
 
-def _milestone_rows(indicator: Indicator, plan: Plan, year: int, city_id: int) -> list[MilestoneProgress]:
+def _milestone_rows(
+    indicator: Indicator, plan: Plan, year: int, city_year_end: dict[tuple[int, int, int], Decimal]
+) -> list[MilestoneProgress]:
     kind = IndicatorKind(indicator.kind)
-    year_end: dict[int, Decimal] = {}
-    values = {
-        Period.parse(p): v
-        for p, v in ActualValue.objects.filter(
-            indicator=indicator, org_unit_id=city_id, value__isnull=False
-        ).values_list("period", "value")
-        if v is not None
-    }
-    for y in range(plan.start_year, year + 1):
-        value = year_to_date(kind, values, Period.year_of(y))
-        if value is not None:
-            year_end[y] = value
+    year_end = {y: value for (i, _, y), value in city_year_end.items() if i == indicator.pk}
     rows = []
     for milestone in indicator.milestones.all():
         reached = cumulative_actual(kind, year_end, plan.start_year, min(year, milestone.year))
