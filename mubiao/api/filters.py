@@ -18,8 +18,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mubiao.api import selectors
+from mubiao.domain.periods import Period
 from mubiao.domain.values import Severity
-from mubiao.plans.models import Level
+from mubiao.plans.models import Level, Plan
 from mubiao.plans.selectors import plan_by_id
 
 SerializerT = TypeVar("SerializerT", bound=serializers.Serializer)
@@ -71,13 +72,14 @@ def unit_ids(text: str) -> tuple[int, ...]:
     return tuple(unit.pk for unit in units)
 
 
-def _year_field() -> serializers.IntegerField:
+def _year_field(*, required: bool = False) -> serializers.IntegerField:
     return serializers.IntegerField(
-        required=False,
+        required=required,
         min_value=FIRST_YEAR,
         max_value=LAST_YEAR,
         help_text="年份，例如 2018。Year, e.g. 2018.",
         error_messages={
+            "required": _("请指定年份，例如 2018。"),
             "invalid": _("年份应为整数，例如 2018。"),
             "min_value": _("年份不能早于 {min_value} 年。"),
             "max_value": _("年份不能晚于 {max_value} 年。"),
@@ -157,13 +159,79 @@ class FindingFilter(serializers.Serializer):
     )
 
 
-def parse_filters(serializer_class: type[SerializerT], query_params: QueryDict) -> dict[str, Any]:
+class RankingFilter(serializers.Serializer):
+    """`?year=&period=`: the period of a plan's progress. The plan itself is the serializer's context."""
+
+    year = _year_field(required=True)
+    period = serializers.CharField(
+        required=False,
+        help_text=(
+            "期间：2019（全年）、2019-Q3（季度）或 2019-07（月份），须在所选年份内；默认为该年最新已报期间。"
+            "Period: a year, quarter or month of that year; by default the latest one reported."
+        ),
+    )
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.context.get("plan")
+
+    def validate_year(self, value: int) -> int:
+        plan = self.plan
+        if plan is not None and not plan.start_year <= value <= plan.end_year:
+            message = _("年份{year}不在规划期{start}—{end}年内。")
+            raise serializers.ValidationError(message.format(year=value, start=plan.start_year, end=plan.end_year))
+        return value
+
+    def validate_period(self, value: str) -> Period:
+        try:
+            return Period.parse(value)
+        except ValueError:
+            raise serializers.ValidationError(
+                _("“{input}”不是有效的期间：应为 2019、2019-Q3 或 2019-07。").format(input=value.strip())
+            ) from None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        period = attrs.get("period")
+        if period is not None and period.year != attrs["year"]:
+            raise serializers.ValidationError(
+                {"period": [_("期间{period}不在{year}年内。").format(period=period, year=attrs["year"])]}
+            )
+        return attrs
+
+
+class ProgressFilter(RankingFilter):
+    """`?year=&period=&indicator=`: the period of a plan's progress and, optionally, one of its indicators."""
+
+    indicator = serializers.CharField(
+        required=False,
+        help_text=(
+            "只看某个指标：表中的序号（如 3），不是指标编号（id）。"
+            "One indicator only, by its number in the table (3), not by its id."
+        ),
+    )
+
+    def validate_indicator(self, value: str) -> str:
+        number = value.strip()
+        plan = self.plan
+        if plan is not None and selectors.indicator_numbered(plan, number) is None:
+            raise serializers.ValidationError(
+                _("规划中没有序号为{number}的指标（序号见 /api/indicators/?plan={plan}）。").format(
+                    number=number, plan=plan.pk
+                )
+            )
+        return number
+
+
+def parse_filters(
+    serializer_class: type[SerializerT], query_params: QueryDict, *, context: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The checked values of a request's filters; 400 (ValidationError) when one is wrong.
 
     An empty parameter (`?year=`), as a search form sends for a field left blank, means 'any'.
+    `context` gives the serializer what the URL already chose (the plan of /api/plans/{id}/progress/).
     """
     given = {key: query_params.get(key, "") for key in query_params}
     present = {key: value for key, value in given.items() if value.strip() != ""}
-    serializer = serializer_class(data=present)
+    serializer = serializer_class(data=present, context=context or {})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 
 from mubiao.domain.names import squash
+from mubiao.domain.periods import Period
+from mubiao.domain.progress import CompositeScore
 from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
 from mubiao.plans.models import Indicator, Milestone, Plan, SourceFile, Target
 from mubiao.plans.selectors import MAX_ID
+from mubiao.reporting.selectors import ProgressRow, plan_progress, plan_scores
 
 
 def plans_for_api() -> QuerySet[Plan]:
@@ -53,6 +56,11 @@ def indicators_for_api(*, plan: Plan | None = None) -> QuerySet[Indicator]:
 
 def indicator_by_id(pk: int) -> Indicator | None:
     return Indicator.objects.filter(pk=pk).first() if pk <= MAX_ID else None
+
+
+def indicator_numbered(plan: Plan, number: str) -> Indicator | None:
+    """The plan's indicator with this number in the table (序号 "3"), if it has one."""
+    return Indicator.objects.filter(plan=plan, number=number).first()
 
 
 def orgunits_for_api(*, parent: OrgUnit | None = None) -> QuerySet[OrgUnit]:
@@ -134,3 +142,41 @@ def targets_for_api(query: TargetQuery) -> QuerySet[Target]:
     if query.level is not None:
         targets = targets.filter(level=query.level)
     return targets
+
+
+@dataclass(frozen=True)
+class IndicatorRanking:
+    """One indicator's units for a period: those with a rate best first (ties share a rank), then
+    those without a committed target (rank None) in table order. The city itself is not ranked."""
+
+    indicator_number: str
+    indicator: str
+    units: list[ProgressRow]
+
+
+@dataclass(frozen=True)
+class PlanRankings:
+    """Who ranks where in a period: per indicator, and by composite score across the indicators."""
+
+    plan: Plan
+    year: int
+    period: Period
+    indicators: list[IndicatorRanking]
+    scores: list[CompositeScore]
+
+
+def plan_rankings(plan: Plan, *, year: int, period: Period | None = None) -> PlanRankings:
+    """The rankings `plan_progress` and `plan_scores` compute, grouped by indicator; nothing is re-ranked here."""
+    progress = plan_progress(plan, year=year, period=period)
+    rows_by_indicator: dict[str, list[ProgressRow]] = {}
+    for row in progress.rows:
+        rows_by_indicator.setdefault(row.indicator_number, []).append(row)
+    indicators = [
+        IndicatorRanking(
+            indicator_number=number,
+            indicator=rows[0].indicator,
+            units=sorted((row for row in rows if not row.is_city), key=lambda row: (row.rank is None, row.rank or 0)),
+        )
+        for number, rows in rows_by_indicator.items()
+    ]
+    return PlanRankings(plan, progress.year, progress.period, indicators, plan_scores(progress))

@@ -1,7 +1,9 @@
-"""How plans, indicators, units, targets and findings look on the wire.
+"""How plans, indicators, units, targets, findings and progress look on the wire.
 
-Decimals travel as strings written the way people write them ("310", "1.5"), never as floats
-and never with the database's trailing zeros ("310.0000"). A blank (cleared) value is null.
+Stored decimals (targets, milestones) travel as strings written the way people write them ("310",
+"1.5"), never as floats and never with the database's trailing zeros ("310.0000"). A blank (cleared)
+value is null. Computed figures that a command also reports (findings, progress, rankings) are JSON
+numbers exactly as that command's `--format json` writes them (442, 1.426), so both doors agree.
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
+
+# The command line's rounding of rates (three decimals, half up): one rule for both doors.
+from mubiao.domain.progress import Status, rounded_rate
 from mubiao.domain.values import Severity
 from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
-from mubiao.plans.models import Department, Indicator, Milestone, Plan, SourceFile, Target
+from mubiao.plans.models import Department, Indicator, Level, Milestone, Plan, SourceFile, Target
 
 
 class PlainDecimalField(serializers.DecimalField):
@@ -42,6 +48,22 @@ class ExactNumberField(serializers.Field):
 
     def to_representation(self, value: Any) -> Any:
         return value
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class ReportNumberField(serializers.Field):
+    """A computed Decimal as `mubiao progress --format json` writes it: an exact JSON number (442, 1.5).
+
+    `rounded=True` for rates and expectations: three decimals first, half up (1.426), as bulletins print them.
+    """
+
+    def __init__(self, *, rounded: bool = False, **kwargs: Any) -> None:
+        self.rounded = rounded
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Decimal) -> int | float | None:
+        return decimal_to_json(rounded_rate(value) if self.rounded else value)
 
 
 # -- org units ----------------------------------------------------------------------------------
@@ -238,3 +260,117 @@ class FindingSerializer(serializers.Serializer):
         ),
     )
     message = serializers.CharField(read_only=True)
+
+
+# -- progress -----------------------------------------------------------------------------------
+
+
+class ProgressRowSerializer(serializers.Serializer):
+    """One unit's progress on one indicator for the period, exactly as `mubiao progress --format json` gives it."""
+
+    indicator_number = serializers.CharField(read_only=True, help_text="指标序号。Indicator number in the table.")
+    indicator = serializers.CharField(read_only=True, help_text="指标名称。Indicator name.")
+    unit = serializers.CharField(read_only=True, help_text="单位简称（市为全称）。Unit short name; the city in full.")
+    period = serializers.CharField(read_only=True, help_text="期间：2018、2018-Q3 或 2018-07。")
+    actual = ReportNumberField(allow_null=True, help_text="实际值（截至该期间）；未报为 null。Actual, year to date.")
+    committed = ReportNumberField(allow_null=True, help_text="确保目标；空白为 null。Committed target.")
+    stretch = ReportNumberField(allow_null=True, help_text="力争目标；空白为 null。Stretch target.")
+    expected = ReportNumberField(
+        rounded=True,
+        allow_null=True,
+        help_text="序时进度应达到的值（年中期间才有，三位小数）。What the calendar expects by now (in-year only).",
+    )
+    rate_committed = ReportNumberField(
+        rounded=True,
+        allow_null=True,
+        help_text="对确保目标的完成率（比值，三位小数：1.426 即 142.6%）；无目标为 null。Ratio to committed.",
+    )
+    rate_stretch = ReportNumberField(
+        rounded=True, allow_null=True, help_text="对力争目标的完成率（比值，三位小数）。Ratio to stretch."
+    )
+    status = serializers.ChoiceField(
+        choices=[(status.value, status.label) for status in Status],
+        read_only=True,
+        help_text="状态（status_label 为其中文名称）。Status; status_label is its Chinese label.",
+    )
+    status_label = serializers.CharField(source="status.label", read_only=True, help_text="状态的中文名称。")
+    rank = serializers.IntegerField(
+        allow_null=True,
+        read_only=True,
+        help_text="按确保完成率的排名（并列同名次）；市本身及无确保目标的单位为 null。",
+    )
+    note = serializers.CharField(read_only=True, help_text="说明，如空白目标的隐含值；通常为空。")
+
+
+class ProgressMilestoneSerializer(serializers.Serializer):
+    """Cumulative progress toward one milestone of the goal text, as `mubiao progress --format json` gives it."""
+
+    indicator_number = serializers.CharField(read_only=True)
+    indicator = serializers.CharField(read_only=True)
+    year = serializers.IntegerField(read_only=True, help_text="里程碑年份。Milestone year.")
+    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    value = ReportNumberField(help_text="里程碑目标值（累计）。Cumulative milestone value.")
+    phrase = serializers.CharField(read_only=True, help_text="完成目标中的原文。The phrase of the goal text.")
+    reached = ReportNumberField(
+        allow_null=True,
+        help_text="截至 upto_year 已达到的值：新增类累计各年，保有量取最新。Reached by upto_year; null if none.",
+    )
+    upto_year = serializers.IntegerField(read_only=True, help_text="累计截至的年份。Counted up to this year.")
+    rate = ReportNumberField(rounded=True, allow_null=True, help_text="完成率（比值，三位小数）。Ratio reached.")
+
+
+class PlanProgressSerializer(serializers.Serializer):
+    """A plan's progress for one period: every unit's row and the milestone tracker."""
+
+    plan = serializers.IntegerField(source="plan.pk", read_only=True, help_text="规划编号。Plan id.")
+    year = serializers.IntegerField(read_only=True)
+    period = serializers.CharField(read_only=True, help_text="所示期间（未指定时为该年最新已报期间）。")
+    rows = ProgressRowSerializer(many=True, read_only=True)
+    milestones = ProgressMilestoneSerializer(many=True, read_only=True)
+
+
+class RankedUnitSerializer(serializers.Serializer):
+    """A unit's place for one indicator."""
+
+    unit = serializers.CharField(read_only=True, help_text="单位简称。Unit short name.")
+    rate = ReportNumberField(
+        source="rate_committed", rounded=True, allow_null=True, help_text="确保完成率（三位小数）。"
+    )
+    rank = serializers.IntegerField(allow_null=True, read_only=True, help_text="名次（并列同名次）；无目标为 null。")
+
+
+class IndicatorRankingSerializer(serializers.Serializer):
+    """One indicator's ranking: ranked units best first, then those without a committed target."""
+
+    indicator_number = serializers.CharField(read_only=True)
+    indicator = serializers.CharField(read_only=True)
+    units = RankedUnitSerializer(many=True, read_only=True)
+
+
+class ScoreTermSerializer(serializers.Serializer):
+    """One indicator's part of a composite score: its weight, the unit's rate, and weight × rate ÷ total weight."""
+
+    indicator = serializers.CharField(read_only=True)
+    weight = ReportNumberField(help_text="指标权重。Indicator weight.")
+    rate = ReportNumberField(rounded=True, help_text="确保完成率（三位小数）。")
+    contribution = ReportNumberField(rounded=True, help_text="对综合得分的贡献（三位小数）。")
+
+
+class CompositeScoreSerializer(serializers.Serializer):
+    """A unit's weighted mean completion rate over the indicators where it has a committed target."""
+
+    unit = serializers.CharField(read_only=True)
+    score = ReportNumberField(rounded=True, allow_null=True, help_text="综合得分（三位小数）；无目标为 null。")
+    rank = serializers.IntegerField(allow_null=True, read_only=True)
+    explanation = serializers.CharField(read_only=True, help_text="得分的算式，如公报所写。The score written out.")
+    terms = ScoreTermSerializer(many=True, read_only=True)
+
+
+class PlanRankingsSerializer(serializers.Serializer):
+    """Who ranks where in one period: per indicator, and by composite score."""
+
+    plan = serializers.IntegerField(source="plan.pk", read_only=True, help_text="规划编号。Plan id.")
+    year = serializers.IntegerField(read_only=True)
+    period = serializers.CharField(read_only=True)
+    indicators = IndicatorRankingSerializer(many=True, read_only=True)
+    scores = CompositeScoreSerializer(many=True, read_only=True)

@@ -16,23 +16,43 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from mubiao.api import selectors
-from mubiao.api.filters import FindingFilter, OrgUnitFilter, PlanFilter, TargetFilter, parse_filters
+from mubiao.api.filters import (
+    FindingFilter,
+    OrgUnitFilter,
+    PlanFilter,
+    ProgressFilter,
+    RankingFilter,
+    TargetFilter,
+    parse_filters,
+)
 from mubiao.api.permissions import API_PERMISSION_CLASSES
 from mubiao.api.serializers import (
     FindingSerializer,
     IndicatorSerializer,
     OrgUnitSerializer,
+    PlanProgressSerializer,
+    PlanRankingsSerializer,
     PlanSerializer,
     TargetSerializer,
 )
 from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import Indicator, Plan, Target
 from mubiao.plans.selectors import plan_findings
+from mubiao.reporting.selectors import plan_progress
 
 _BAD_FILTER = OpenApiResponse(
     description="查询参数无效，响应说明哪个参数、为什么。A filter value is invalid; the body says which."
 )
 _NOT_FOUND = OpenApiResponse(description="编号不存在。No record with this id.")
+_BAD_PERIOD = OpenApiResponse(
+    description=(
+        "缺少年份，或年份、期间、指标序号无效（年份须在规划期内，期间须在该年内），响应说明哪个参数、为什么。"
+        "The year is missing, or the year, period or indicator is invalid for this plan; the body says which."
+    )
+)
+
+#: The actions that read a plan row and compute from it, rather than list plans with their counts.
+_PLAN_REPORTS = frozenset({"findings", "progress", "rankings"})
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -73,7 +93,7 @@ class PlanViewSet(ReadOnlyViewSet):
     serializer_class = PlanSerializer
 
     def get_queryset(self) -> QuerySet[Plan]:
-        if self.action == "findings":
+        if self.action in _PLAN_REPORTS:
             return selectors.plans_for_findings()
         return selectors.plans_for_api()
 
@@ -119,10 +139,101 @@ class PlanViewSet(ReadOnlyViewSet):
             findings = [finding for finding in findings if finding["severity"] == filters["severity"]]
         return Response(FindingSerializer(findings, many=True).data)
 
+    @extend_schema(
+        summary="进度 Progress",
+        description=(
+            "某年某期间各单位（及市本身）每个指标的实际值、确保与力争目标、序时进度、完成率、状态与排名，"
+            "以及里程碑累计进度。与 `mubiao progress --format json` 的 rows、milestones 完全相同："
+            "数值为 JSON 数字，完成率为比值、保留三位小数（1.426 即 142.6%）。year 必填；"
+            "period 默认为该年最新已报期间；indicator 为表中序号（不是编号 id）。\n\n"
+            "Every unit's (and the city's) actual, committed and stretch targets, expectation, completion "
+            "rates, status and rank on each indicator for a period of a year, and the cumulative progress "
+            "toward the milestones. Rows and milestones are exactly those of `mubiao progress --format json`: "
+            "numbers are JSON numbers, rates are ratios rounded to three decimals (1.426 = 142.6 %). "
+            "`year` is required; `period` defaults to the latest one reported; `indicator` is the number in "
+            "the table, not the id. Not paginated."
+        ),
+        parameters=[ProgressFilter],
+        responses={200: PlanProgressSerializer, 400: _BAD_PERIOD, 404: _NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "高新技术企业 2018 High-tech enterprises in 2018",
+                response_only=True,
+                value={
+                    "plan": 1,
+                    "year": 2018,
+                    "period": "2018",
+                    "rows": [
+                        {
+                            "indicator_number": "3",
+                            "indicator": "高新技术企业",
+                            "unit": "柳州市",
+                            "period": "2018",
+                            "actual": 442,
+                            "committed": 310,
+                            "stretch": None,
+                            "expected": None,
+                            "rate_committed": 1.426,
+                            "rate_stretch": None,
+                            "status": "above_committed",
+                            "status_label": "完成确保",
+                            "rank": None,
+                            "note": "",
+                        }
+                    ],
+                    "milestones": [
+                        {
+                            "indicator_number": "3",
+                            "indicator": "高新技术企业",
+                            "year": 2020,
+                            "level": "committed",
+                            "value": 460,
+                            "phrase": "到2020年确保完成460家",
+                            "reached": 442,
+                            "upto_year": 2018,
+                            "rate": 0.961,
+                        }
+                    ],
+                },
+            )
+        ],
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def progress(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        filters = parse_filters(ProgressFilter, request.query_params, context={"plan": plan})
+        progress = plan_progress(
+            plan, year=filters["year"], period=filters.get("period"), indicator_number=filters.get("indicator")
+        )
+        return Response(PlanProgressSerializer(progress).data)
+
+    @extend_schema(
+        summary="排名 Rankings",
+        description=(
+            "某年某期间各指标的单位排名（按确保完成率，并列同名次，无确保目标的单位名次为 null，排在最后），"
+            "以及各单位跨指标的综合得分：按指标权重对完成率加权平均，附算式与各项贡献。市本身不参与排名。"
+            "year 必填；period 默认为该年最新已报期间。\n\n"
+            "Per indicator, the units ranked by completion rate against committed (ties share a rank; units "
+            "without a committed target come last with rank null), and each unit's composite score: the "
+            "weighted mean of its rates over the indicators where it has a target, with the formula and each "
+            "term. The city itself is not ranked. Not paginated."
+        ),
+        parameters=[RankingFilter],
+        responses={200: PlanRankingsSerializer, 400: _BAD_PERIOD, 404: _NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def rankings(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        filters = parse_filters(RankingFilter, request.query_params, context={"plan": plan})
+        rankings = selectors.plan_rankings(plan, year=filters["year"], period=filters.get("period"))
+        return Response(PlanRankingsSerializer(rankings).data)
+
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
-        if self.action == "findings":
-            return FindingSerializer
-        return PlanSerializer
+        return {
+            "findings": FindingSerializer,
+            "progress": PlanProgressSerializer,
+            "rankings": PlanRankingsSerializer,
+        }.get(self.action, PlanSerializer)
 
 
 @extend_schema_view(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from mubiao.domain.periods import Period, PeriodKind
@@ -232,8 +232,15 @@ class CompositeScore:
         return f"{parts} = {_fmt(self.score)}"
 
 
+def rounded_rate(value: Decimal | None) -> Decimal | None:
+    """A rate as bulletins print it: three decimals, halves rounded up (1.4258 → 1.426)."""
+    return None if value is None else value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
 def _fmt(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.001")).normalize(), "f")
+    rounded = rounded_rate(value)
+    assert rounded is not None
+    return format(rounded.normalize(), "f")
 
 
 def composite_scores(rates: dict[str, dict[str, Decimal | None]], weights: dict[str, Decimal]) -> list[CompositeScore]:

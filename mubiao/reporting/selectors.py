@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from mubiao.domain.numbers import format_decimal
 from mubiao.domain.periods import Period, PeriodKind
 from mubiao.domain.progress import (
     CompositeScore,
@@ -191,11 +192,19 @@ def _indicator_rows(
                     direction=direction,
                     expected=expected,
                 ),
-                note=f"未设确保目标；合计缺口隐含{hidden}" if committed is None and hidden is not None else "",
+                note=f"未设确保目标；合计缺口隐含{format_decimal(hidden)}"
+                if committed is None and hidden is not None
+                else "",
             )
         )
     places = {r.unit: r.rank for r in rank_by_rate({row.unit: row.rate_committed for row in rows if not row.is_city})}
     return [_with_rank(row, places.get(row.unit)) for row in rows]
+
+
+def _implied_note(committed: Decimal | None, hidden: Decimal | None) -> str:
+    if committed is not None or hidden is None:
+        return ""
+    return f"未设确保目标；合计缺口隐含{format_decimal(hidden)}"
 
 
 def _with_rank(row: ProgressRow, rank: int | None) -> ProgressRow:

@@ -18,6 +18,8 @@ PATHS = {
     "/api/plans/",
     "/api/plans/{id}/",
     "/api/plans/{id}/findings/",
+    "/api/plans/{id}/progress/",
+    "/api/plans/{id}/rankings/",
     "/api/indicators/",
     "/api/indicators/{id}/",
     "/api/orgunits/",

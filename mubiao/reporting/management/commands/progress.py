@@ -11,6 +11,7 @@ from rich.table import Table
 from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.periods import Period
+from mubiao.domain.progress import rounded_rate
 from mubiao.plans.management.output import MubiaoCommand, console, fail, plan_json, print_json
 from mubiao.plans.selectors import PlanNotFound, plan_get
 from mubiao.reporting.selectors import MilestoneProgress, ProgressRow, plan_progress
@@ -25,11 +26,6 @@ _STATUS_STYLE = {
 }
 
 
-def ratio(value: Decimal | None) -> Decimal | None:
-    """A rate as the bulletin prints it: three decimals (1.426)."""
-    return None if value is None else value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
-
-
 def row_json(row: ProgressRow) -> dict[str, Any]:
     return {
         "indicator_number": row.indicator_number,
@@ -39,9 +35,9 @@ def row_json(row: ProgressRow) -> dict[str, Any]:
         "actual": decimal_to_json(row.actual),
         "committed": decimal_to_json(row.committed),
         "stretch": decimal_to_json(row.stretch),
-        "expected": decimal_to_json(ratio(row.expected)),
-        "rate_committed": decimal_to_json(ratio(row.rate_committed)),
-        "rate_stretch": decimal_to_json(ratio(row.rate_stretch)),
+        "expected": decimal_to_json(rounded_rate(row.expected)),
+        "rate_committed": decimal_to_json(rounded_rate(row.rate_committed)),
+        "rate_stretch": decimal_to_json(rounded_rate(row.rate_stretch)),
         "status": row.status.value,
         "status_label": row.status.label,
         "rank": row.rank,
@@ -59,13 +55,13 @@ def milestone_json(row: MilestoneProgress) -> dict[str, Any]:
         "phrase": row.phrase,
         "reached": decimal_to_json(row.reached),
         "upto_year": row.upto_year,
-        "rate": decimal_to_json(ratio(row.rate)),
+        "rate": decimal_to_json(rounded_rate(row.rate)),
     }
 
 
 def fixed(value: Decimal | None) -> str:
     """A rate with its three decimals shown, so a column of rates lines up: 1.350, not 1.35."""
-    rounded = ratio(value)
+    rounded = rounded_rate(value)
     return "" if rounded is None else f"{rounded:.3f}"
 
 
