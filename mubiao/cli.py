@@ -13,6 +13,8 @@ COMMANDS = {
     "plans": "list_plans",
     "example": "load_example",
     "orgunits": "load_orgunits",
+    "actuals": "actuals",
+    "synthesize": "synthesize",
 }
 
 USAGE = """mubiao — 目标分解、跟踪与考核
@@ -22,9 +24,11 @@ USAGE = """mubiao — 目标分解、跟踪与考核
   mubiao validate [PLAN] [--format json]                             检查规划数据质量
   mubiao dump [PLAN] [--format csv|json]                             导出长表（一值一行）
   mubiao progress [PLAN] --year Y [--period P] [--indicator N]        完成进度、状态与排名
+  mubiao actuals import FILE [--plan P] [--allow-blank] [--format json]  导入实际值长表
   mubiao plans                                                       列出规划
   mubiao example                                                     载入柳州市示例规划
   mubiao orgunits FILE.json                                          载入单位目录
+  mubiao synthesize [--cities 14 --units 10 --seed N]                生成合成测试数据（省、市、县）
   mubiao runserver | migrate | createsuperuser | …                   Django 自带命令
 
 mubiao help COMMAND 查看某个命令的参数。

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand
@@ -152,3 +153,14 @@ def findings_table(findings: list[Finding], out: Console) -> None:
 def findings_summary(findings: list[Finding]) -> str:
     counts = {severity: sum(1 for f in findings if f.severity is severity) for severity in Severity}
     return f"错误 {counts[Severity.ERROR]} 个，警告 {counts[Severity.WARNING]} 个，提示 {counts[Severity.INFO]} 个"
+
+
+def read_input(path: Path, as_json: bool) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        fail(f"{path}：文件不存在", as_json)
+    except IsADirectoryError:
+        fail(f"{path}：这是一个目录，不是文件", as_json)
+    except PermissionError:
+        fail(f"{path}：没有读取权限", as_json)

@@ -15,30 +15,19 @@ from mubiao.domain.values import LEVEL_LABELS
 from mubiao.plans.management.output import (
     MubiaoCommand,
     console,
-    fail,
     fail_with_table_error,
     findings_summary,
     findings_table,
     indicators_json,
     plan_json,
     print_json,
+    read_input,
     steps,
     units_json,
 )
 from mubiao.plans.selectors import plan_findings
 from mubiao.plans.services import ImportOutcome
 from mubiao.tables.importer import import_reading, read_file
-
-
-def read_input(path: Path, as_json: bool) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        fail(f"{path}：文件不存在", as_json)
-    except IsADirectoryError:
-        fail(f"{path}：这是一个目录，不是文件", as_json)
-    except PermissionError:
-        fail(f"{path}：没有读取权限", as_json)
 
 
 def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
