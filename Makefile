@@ -46,6 +46,7 @@ example: migrate
 
 bench: setup
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.progress
 
 lint: setup
 	$(BIN)/ruff check .

@@ -138,6 +138,47 @@ def take(browser: Browser, base_url: str, out: Path) -> None:
     shoot(page, out / "plan-en.png")
     context.close()
 
+    take_progress(browser, plan_url, out)
+
+
+def wait_for_charts(page: Page) -> None:
+    """Until dashboard.js has drawn every chart of the page (none when ECharts is not installed)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "document.querySelectorAll('.chart[data-dashboard-chart]:not([data-drawn])').length === 0"
+        " || !document.getElementById('mubiao-dashboard') || !window.echarts"
+    )
+
+
+def take_progress(browser: Browser, plan_url: str, out: Path) -> None:
+    """The progress dashboard, walked as a reader walks it: plan › 进度 › an indicator › a unit, then the tabs."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": VIEWPORT_HEIGHT})
+    page = context.new_page()
+    page.goto(plan_url)
+    page.locator(".actions").get_by_role("link", name="进度", exact=True).click()
+    wait_for_charts(page)
+    shoot(page, out / "progress.png")
+
+    page.locator(".indicator-card h2 a").filter(has_text="高新技术企业").first.click()
+    wait_for_charts(page)
+    shoot(page, out / "progress-indicator.png")
+
+    page.locator("table.progress-matrix tbody th a").filter(has_text="北部").first.click()
+    wait_for_charts(page)
+    shoot(page, out / "progress-unit.png")
+
+    page.locator(".tabs").get_by_role("link", name="排名").click()
+    shoot(page, out / "progress-rankings.png")
+
+    page.locator(".tabs").get_by_role("link", name="里程碑").click()
+    shoot(page, out / "progress-milestones.png")
+
+    page.locator(".tabs").get_by_role("link", name="总览").click()
+    page.get_by_role("button", name="English").click()
+    wait_for_charts(page)
+    shoot(page, out / "progress-en.png")
+    context.close()
+
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="保存页面截图到 docs/screenshots/")

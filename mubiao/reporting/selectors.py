@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from mubiao.domain.numbers import format_decimal
-from mubiao.domain.periods import Period, PeriodKind
+from mubiao.domain.periods import Period
 from mubiao.domain.progress import (
     CompositeScore,
     Schedule,
@@ -22,12 +26,10 @@ from mubiao.domain.progress import (
     expected_by,
     progress_status,
     rank_by_rate,
-    year_to_date,
 )
-from mubiao.domain.validation import PlanFacts, check_sums
+from mubiao.domain.validation import IndicatorFacts, PlanFacts, check_sums
 from mubiao.domain.values import Direction, IndicatorKind
-from mubiao.plans.models import Indicator, Plan
-from mubiao.plans.selectors import plan_columns, plan_facts, plan_indicators, year_end_actuals
+from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, Target
 from mubiao.reporting.models import ActualValue
 
 
@@ -78,127 +80,280 @@ class PlanProgress:
     period: Period
     rows: list[ProgressRow] = field(default_factory=list)
     milestones: list[MilestoneProgress] = field(default_factory=list)
+    weights: dict[str, Decimal] = field(default_factory=dict)  # indicator name → weight in composite scores
 
     def rows_of(self, indicator_number: str) -> list[ProgressRow]:
         return [row for row in self.rows if row.indicator_number == indicator_number]
 
 
-#: (indicator id, org unit id) → {period: value} for one year.
-ActualsByCell = dict[tuple[int, int], dict[Period, Decimal]]
+#: The last month a stored period covers (12 for a year, 3 × n for a quarter, n for a month), in SQL.
+END_MONTH = Case(
+    When(period_kind="year", then=Value(12)),
+    When(period_kind="quarter", then=F("period_number") * 3),
+    default=F("period_number"),
+    output_field=IntegerField(),
+)
+#: Of periods ending the same month (2019, 2019-Q4, 2019-12) the annual figure is the reviewed one.
+IS_YEAR = Case(When(period_kind="year", then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def _actuals_of_year(plan: Plan, year: int, indicator_ids: list[int]) -> ActualsByCell:
-    """This year's figures up to its latest, and last year's (a stock's starting level), per cell."""
-    found: ActualsByCell = defaultdict(dict)
-    rows = ActualValue.objects.filter(
-        indicator_id__in=indicator_ids, year__in=[year, year - 1], value__isnull=False
-    ).values_list("indicator_id", "org_unit_id", "year", "period_kind", "period_number", "value")
-    for indicator_id, unit_id, row_year, kind, number, value in rows:
-        if value is not None:
-            found[(indicator_id, unit_id)][Period(row_year, PeriodKind(kind), number)] = value
-    return found
+def period_of(year: int, period: Period | str | None, latest: QuerySet[ActualValue]) -> Period:
+    if isinstance(period, str):
+        period = Period.parse(period)
+    if period is None:
+        text = (
+            latest.filter(year=year)
+            .annotate(end_month=END_MONTH, is_year=IS_YEAR)
+            .order_by("-end_month", "-is_year")
+            .values_list("period", flat=True)
+            .first()
+        )
+        period = Period.parse(text) if text else Period.year_of(year)
+    if period.year != year:
+        raise ValueError(f"期间{period}不在{year}年内")
+    return period
 
 
-def latest_period(plan: Plan, year: int) -> Period:
-    """The period to show for a year: the latest one any unit has reported, the whole year when none has."""
-    periods = {
-        Period.parse(p)
-        for p in ActualValue.objects.filter(indicator__plan=plan, year=year).values_list("period", flat=True).distinct()
-    }
-    if not periods:
-        return Period.year_of(year)
-    return max(periods, key=lambda p: (p.end_month, p.kind is PeriodKind.YEAR))
+def picked_actuals(
+    actuals: QuerySet[ActualValue], year: int, period: Period, stocks_last_year: bool, any_last_year: bool = False
+) -> Any:
+    """(indicator id, org unit id, year, value): each cell's figure for `period`, and — when
+    `stocks_last_year` — a stock's figure for the year before (its level the calendar starts from),
+    or every indicator's with `any_last_year`."""
+    wanted = Q(year=year, end_month__lte=period.end_month)
+    if any_last_year:
+        wanted |= Q(year=year - 1)
+    elif stocks_last_year:
+        wanted |= Q(year=year - 1, indicator__kind=IndicatorKind.STOCK.value)
+    return (
+        actuals.filter(value__isnull=False, year__in=[year, year - 1])
+        .annotate(end_month=END_MONTH, is_year=IS_YEAR)
+        .filter(wanted)
+        .annotate(
+            pick=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id"), F("org_unit_id"), F("year")],
+                order_by=[F("end_month").desc(), F("is_year").desc()],
+            )
+        )
+        .filter(pick=1)
+        .order_by()
+        .values_list("indicator_id", "org_unit_id", "year", "value")
+    )
 
 
-def _implied_targets(facts: PlanFacts) -> dict[tuple[str, str, int, str], Decimal]:
-    """Targets a row's gap says a blank cell would hold (三江's 4, say): noted, never used as targets."""
-    implied: dict[tuple[str, str, int, str], Decimal] = {}
-    for indicator in facts.indicators:
-        for finding in check_sums(facts, indicator):
-            for unit, value in finding.implied.items():
-                if finding.year is not None and finding.level is not None:
-                    implied[(finding.indicator_number, unit, finding.year, finding.level)] = value
+@dataclass(frozen=True)
+class CellFigures:
+    actual: Decimal | None
+    committed: Decimal | None
+    stretch: Decimal | None
+    expected: Decimal | None
+    rate_committed: Decimal | None
+    rate_stretch: Decimal | None
+    status: Status
+
+
+def cell_figures(
+    *,
+    kind: IndicatorKind,
+    direction: Direction,
+    schedule: Schedule,
+    period: Period,
+    actual: Decimal | None,
+    last_year: Decimal | None,
+    committed: Decimal | None,
+    stretch: Decimal | None,
+) -> CellFigures:
+    """Rate, expectation and status of one cell, as plan_progress computes them."""
+    expected = None
+    if committed and period.end_month < 12:
+        expected = expected_by(
+            target=committed, period=period, kind=kind, schedule=schedule, last_year_actual=last_year
+        )
+    return CellFigures(
+        actual=actual,
+        committed=committed,
+        stretch=stretch,
+        expected=expected,
+        rate_committed=completion_rate(actual, committed, direction),
+        rate_stretch=completion_rate(actual, stretch, direction),
+        status=progress_status(
+            actual=actual,
+            committed=committed,
+            stretch=stretch,
+            period=period,
+            direction=direction,
+            expected=expected,
+        ),
+    )
+
+
+def city_year_ends(plan: Plan, year: int) -> dict[tuple[int, int], Decimal]:
+    """(indicator id, year) → the city's last figure of each year up to `year`, as year_end_actuals picks it."""
+    rows = (
+        ActualValue.objects.filter(
+            indicator__plan_id=plan.pk, org_unit_id=plan.area_id, value__isnull=False, year__lte=year
+        )
+        .annotate(end_month=END_MONTH, is_year=IS_YEAR)
+        .annotate(
+            pick=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id"), F("year")],
+                order_by=[F("end_month").desc(), F("is_year").desc()],
+            )
+        )
+        .filter(pick=1)
+        .order_by()
+        .values_list("indicator_id", "year", "value")
+    )
+    return {(indicator_id, row_year): value for indicator_id, row_year, value in rows if value is not None}
+
+
+def implied_committed(
+    plan: Plan,
+    year: int,
+    indicators: list[Indicator],
+    columns: list[tuple[int, str, bool]],
+    targets: dict[tuple[int, str, str], Decimal | None],
+) -> dict[tuple[int, str], Decimal]:
+    """(indicator id, unit) → the committed target a blank cell would hold by its row's gap, for the note."""
+    city, units = columns[0][1], [name for _, name, is_city in columns if not is_city]
+    implied: dict[tuple[int, str], Decimal] = {}
+    for indicator in indicators:
+        if all(targets.get((indicator.pk, name, "committed")) is not None for name in units):
+            continue  # no blank committed cell: nothing to note
+        key = str(indicator.pk)
+        facts = PlanFacts(
+            start_year=year,
+            end_year=year,
+            city=city,
+            units=units,
+            indicators=[
+                IndicatorFacts(
+                    key=key,
+                    number=indicator.number,
+                    name=indicator.name,
+                    kind=IndicatorKind(indicator.kind),
+                    direction=Direction(indicator.direction),
+                )
+            ],
+        )
+        for name in [city, *units]:
+            value = targets.get((indicator.pk, name, "committed"))
+            if value is not None:
+                facts.cells[(key, name, year, "committed")] = value
+        for finding in check_sums(facts, facts.indicators[0]):
+            if finding.level == "committed":
+                for unit, value in finding.implied.items():
+                    implied[(indicator.pk, unit)] = value
     return implied
 
 
 def plan_progress(
-    plan: Plan, *, year: int, period: Period | None = None, indicator_number: str | None = None
+    plan: Plan, *, year: int, period: Period | str | None = None, indicator_number: str | None = None
 ) -> PlanProgress:
-    """Progress of every unit (and the city) on every indicator — or one — for a period of a year."""
+    """Progress of every unit (and the city) on every indicator — or one — for a period of a year.
+
+    Read in a handful of small queries: the database picks each cell's figure (one row per cell leaves
+    it, not every month of two years), only the year's targets are read, the indicators once.
+    """
     if not plan.start_year <= year <= plan.end_year:
         raise ValueError(f"年份{year}不在规划期{plan.start_year}—{plan.end_year}年内")
-    chosen = period or latest_period(plan, year)
-    if chosen.year != year:
-        raise ValueError(f"期间{chosen}不在{year}年内")
-    facts = plan_facts(plan, with_actuals=False)
-    implied = _implied_targets(facts)
-    columns = [(plan.area_id, plan.area.name, True)] + [(c.org_unit_id, c.name, False) for c in plan_columns(plan)]
-    indicators = [i for i in plan_indicators(plan) if indicator_number in (None, i.number)]
-    if indicator_number is not None and not indicators:
-        raise ValueError(f"规划中没有序号为{indicator_number}的指标")
-    actuals = _actuals_of_year(plan, year, [i.pk for i in indicators])
-    city_year_end = year_end_actuals(plan, unit_ids=[plan.area_id])
-    result = PlanProgress(plan=plan, year=year, period=chosen)
-    for indicator in indicators:
-        result.rows.extend(_indicator_rows(indicator, columns, facts, actuals, implied, chosen))
-        result.milestones.extend(_milestone_rows(indicator, plan, year, city_year_end))
-    return result
-
-
-def _indicator_rows(
-    indicator: Indicator,
-    columns: list[tuple[int, str, bool]],
-    facts: PlanFacts,
-    actuals: ActualsByCell,
-    implied: dict[tuple[str, str, int, str], Decimal],
-    period: Period,
-) -> list[ProgressRow]:
-    kind = IndicatorKind(indicator.kind)
-    direction = Direction(indicator.direction)
-    schedule = Schedule.from_steps(indicator.progress_schedule or [])
-    key = str(indicator.pk)
-    rows = []
-    for unit_id, name, is_city in columns:
-        values = actuals.get((indicator.pk, unit_id), {})
-        actual = year_to_date(kind, values, period)
-        committed = facts.value(key, name, period.year, "committed")
-        stretch = facts.value(key, name, period.year, "stretch")
-        last_year = year_to_date(kind, values, Period.year_of(period.year - 1))
-        expected = None
-        if committed and period.end_month < 12:
-            expected = expected_by(
-                target=committed, period=period, kind=kind, schedule=schedule, last_year_actual=last_year
-            )
-        hidden = implied.get((indicator.number, name, period.year, "committed"))
-        rows.append(
-            ProgressRow(
-                indicator_number=indicator.number,
-                indicator=indicator.name,
-                unit_of_measure=indicator.unit_of_measure,
-                unit=name,
-                is_city=is_city,
-                period=str(period),
-                actual=actual,
-                committed=committed,
-                stretch=stretch,
-                expected=expected,
-                rate_committed=completion_rate(actual, committed, direction),
-                rate_stretch=completion_rate(actual, stretch, direction),
-                status=progress_status(
-                    actual=actual,
-                    committed=committed,
-                    stretch=stretch,
-                    period=period,
-                    direction=direction,
-                    expected=expected,
-                ),
-                note=f"未设确保目标；合计缺口隐含{format_decimal(hidden)}"
-                if committed is None and hidden is not None
-                else "",
-            )
+    plan_rows = ActualValue.objects.filter(indicator__plan_id=plan.pk)
+    chosen = period_of(year, period, plan_rows)
+    indicators = list(
+        Indicator.objects.filter(plan_id=plan.pk)
+        .order_by("position", "id")
+        .only("id", "number", "name", "unit_of_measure", "kind", "direction", "weight", "progress_schedule")
+    )
+    weights = {indicator.name: indicator.weight for indicator in indicators}
+    if indicator_number is not None:
+        indicators = [i for i in indicators if i.number == str(indicator_number).strip()]
+        if not indicators:
+            raise ValueError(f"规划中没有序号为{indicator_number}的指标")
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone in Milestone.objects.filter(indicator__in=indicators).order_by("indicator_id", "year", "level"):
+        milestones[milestone.indicator_id].append(milestone)
+    columns = [(plan.area_id, plan.area.name, True)] + [
+        (unit_id, header, False)
+        for unit_id, header in PlanUnit.objects.filter(plan_id=plan.pk)
+        .order_by("position")
+        .values_list("org_unit_id", "header_name")
+    ]
+    names = {unit_id: name for unit_id, name, _ in columns}
+    targets: dict[tuple[int, str, str], Decimal | None] = {
+        (indicator_id, names[unit_id], level): value
+        for indicator_id, unit_id, level, value in Target.objects.filter(
+            indicator__plan_id=plan.pk, year=year, value__isnull=False, org_unit_id__in=list(names)
         )
-    places = {r.unit: r.rank for r in rank_by_rate({row.unit: row.rate_committed for row in rows if not row.is_city})}
-    return [_with_rank(row, places.get(row.unit)) for row in rows]
+        .order_by()
+        .values_list("indicator_id", "org_unit_id", "level", "value")
+    }
+    # Every kind's last-year figure, as plan_progress reads it (only a stock's is used).
+    actuals: dict[tuple[int, int, int], Decimal] = {
+        (indicator_id, unit_id, row_year): value
+        for indicator_id, unit_id, row_year, value in picked_actuals(
+            plan_rows.filter(org_unit_id__in=list(names)), year, chosen, stocks_last_year=False, any_last_year=True
+        )
+    }
+    city_year_end = city_year_ends(plan, year) if milestones else {}
+    implied = implied_committed(plan, year, indicators, columns, targets)
+    progress = PlanProgress(plan=plan, year=year, period=chosen, weights=weights)
+    for indicator in indicators:
+        kind, direction = IndicatorKind(indicator.kind), Direction(indicator.direction)
+        schedule = Schedule.from_steps(indicator.progress_schedule or [])
+        rows = []
+        for unit_id, name, is_city in columns:
+            committed = targets.get((indicator.pk, name, "committed"))
+            figures = cell_figures(
+                kind=kind,
+                direction=direction,
+                schedule=schedule,
+                period=chosen,
+                actual=actuals.get((indicator.pk, unit_id, year)),
+                last_year=actuals.get((indicator.pk, unit_id, year - 1)),
+                committed=committed,
+                stretch=targets.get((indicator.pk, name, "stretch")),
+            )
+            hidden = implied.get((indicator.pk, name))
+            rows.append(
+                ProgressRow(
+                    indicator_number=indicator.number,
+                    indicator=indicator.name,
+                    unit_of_measure=indicator.unit_of_measure,
+                    unit=name,
+                    is_city=is_city,
+                    period=str(chosen),
+                    note=_implied_note(committed, hidden),
+                    **vars(figures),
+                )
+            )
+        places = {r.unit: r.rank for r in rank_by_rate({r.unit: r.rate_committed for r in rows if not r.is_city})}
+        progress.rows.extend(replace(row, rank=places.get(row.unit)) for row in rows)
+        year_end = {y: value for (i, y), value in city_year_end.items() if i == indicator.pk}
+        for milestone in milestones.get(indicator.pk, []):
+            upto = min(year, milestone.year)
+            reached = cumulative_actual(kind, year_end, plan.start_year, upto)
+            progress.milestones.append(
+                MilestoneProgress(
+                    indicator_number=indicator.number,
+                    indicator=indicator.name,
+                    unit_of_measure=indicator.unit_of_measure,
+                    year=milestone.year,
+                    level=milestone.level,
+                    value=milestone.value,
+                    phrase=milestone.phrase,
+                    reached=reached,
+                    upto_year=upto,
+                    rate=completion_rate(reached, milestone.value, direction),
+                )
+            )
+    return progress
+
+
+def latest_period(plan: Plan, year: int) -> Period:
+    """The period to show for a year: the latest one any unit has reported, the whole year when none has."""
+    return period_of(year, None, ActualValue.objects.filter(indicator__plan_id=plan.pk))
 
 
 def _implied_note(committed: Decimal | None, hidden: Decimal | None) -> str:
@@ -207,40 +362,10 @@ def _implied_note(committed: Decimal | None, hidden: Decimal | None) -> str:
     return f"未设确保目标；合计缺口隐含{format_decimal(hidden)}"
 
 
-def _with_rank(row: ProgressRow, rank: int | None) -> ProgressRow:
-    return replace(row, rank=rank)
-
-
-def _milestone_rows(
-    indicator: Indicator, plan: Plan, year: int, city_year_end: dict[tuple[int, int, int], Decimal]
-) -> list[MilestoneProgress]:
-    kind = IndicatorKind(indicator.kind)
-    year_end = {y: value for (i, _, y), value in city_year_end.items() if i == indicator.pk}
-    rows = []
-    for milestone in indicator.milestones.all():
-        reached = cumulative_actual(kind, year_end, plan.start_year, min(year, milestone.year))
-        rows.append(
-            MilestoneProgress(
-                indicator_number=indicator.number,
-                indicator=indicator.name,
-                unit_of_measure=indicator.unit_of_measure,
-                year=milestone.year,
-                level=milestone.level,
-                value=milestone.value,
-                phrase=milestone.phrase,
-                reached=reached,
-                upto_year=min(year, milestone.year),
-                rate=completion_rate(reached, milestone.value, Direction(indicator.direction)),
-            )
-        )
-    return rows
-
-
 def plan_scores(progress: PlanProgress) -> list[CompositeScore]:
-    """The composite score of every unit across the plan's indicators, weights from the indicators."""
-    weights = {i.name: i.weight for i in plan_indicators(progress.plan)}
+    """The composite score of every unit across the indicators of a progress, weighted as the plan says."""
     rates: dict[str, dict[str, Decimal | None]] = defaultdict(dict)
     for row in progress.rows:
         if not row.is_city:
             rates[row.unit][row.indicator] = row.rate_committed
-    return composite_scores(dict(rates), weights)
+    return composite_scores(dict(rates), progress.weights)

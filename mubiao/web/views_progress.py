@@ -1,0 +1,69 @@
+"""The progress pages: each finds its plan, reads the year and period asked for, asks the presenter, renders.
+
+A query the dashboard cannot show (?year=abc, a year outside the plan, an unknown indicator or unit)
+answers 404 with a page that says what was wrong and links back to the overview.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from mubiao.plans.models import Plan
+from mubiao.web.dashboard import (
+    DashboardQueryError,
+    Selection,
+    chosen_selection,
+    indicator_page,
+    milestones_page,
+    overview_page,
+    rankings_page,
+    unit_page,
+)
+from mubiao.web.views import _plan_or_404
+
+
+def _render(
+    request: HttpRequest, plan_id: int, template: str, build: Callable[[Plan, Selection], object]
+) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    try:
+        page = build(plan, chosen_selection(plan, request.GET))
+    except DashboardQueryError as error:
+        return render(request, "web/progress_missing.html", {"plan": plan, "message": str(error)}, status=404)
+    return render(request, template, {"plan": plan, "page": page})
+
+
+@require_safe
+def progress_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return _render(request, plan_id, "web/progress_overview.html", overview_page)
+
+
+@require_safe
+def progress_indicator(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
+    return _render(
+        request,
+        plan_id,
+        "web/progress_indicator.html",
+        lambda plan, selection: indicator_page(plan, selection, number),
+    )
+
+
+@require_safe
+def progress_unit(request: HttpRequest, plan_id: int, org_unit_id: int) -> HttpResponse:
+    return _render(
+        request, plan_id, "web/progress_unit.html", lambda plan, selection: unit_page(plan, selection, org_unit_id)
+    )
+
+
+@require_safe
+def progress_rankings(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return _render(request, plan_id, "web/progress_rankings.html", rankings_page)
+
+
+@require_safe
+def progress_milestones(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return _render(request, plan_id, "web/progress_milestones.html", milestones_page)

@@ -1,0 +1,1 @@
+"""The synthetic province and the province selectors."""

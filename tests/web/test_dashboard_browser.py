@@ -1,0 +1,92 @@
+"""In a real Chromium: a leader walks the progress pages by their links, and the charts are drawn."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_a_leader_walks_from_the_plan_to_the_overview_an_indicator_and_a_unit(live_server, seed_plan, page):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
+    page.locator(".actions").get_by_role("link", name="进度", exact=True).click()
+
+    card = page.locator("#card-3")
+    expect(card).to_contain_text("442")
+    expect(card).to_contain_text("142.6%")
+    expect(card.locator(".chart[data-drawn='true'] canvas")).to_have_count(1)
+    expect(page.locator(".indicator-card .chart[data-drawn='true']")).to_have_count(4)
+
+    card.get_by_role("link", name="3. 高新技术企业").click()
+    expect(page).to_have_url(f"{live_server.url}/plans/{seed_plan.pk}/indicators/3/?year=2018")
+    expect(page.locator("tr[data-unit='北部'] td[data-year='2018']")).to_contain_text("97.8% · 未完成")
+    expect(page.locator("#units-3 canvas")).to_have_count(1)
+    expect(page.locator("#trend-3 canvas")).to_have_count(1)
+
+    page.locator("table.progress-matrix").get_by_role("link", name="北部", exact=True).click()
+    expect(page.locator("h2.section-title")).to_contain_text("北部 成绩单")
+    expect(page.locator("table.scorecard tr[data-indicator='3']")).to_contain_text("未完成")
+    expect(page.locator("table.scorecard tr[data-indicator='3']")).to_contain_text("11 / 11")
+
+    assert all(url.startswith(live_server.url) for url in requested)
+
+
+def test_the_year_selector_and_the_tabs_keep_the_chosen_year(live_server, seed_plan, page):
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/progress/")
+    page.locator("nav.years").get_by_role("link", name="2019").click()
+    expect(page.locator("nav.years a[aria-current='true']")).to_have_text("2019")
+
+    page.locator("nav.tabs").get_by_role("link", name="里程碑").click()
+
+    expect(page).to_have_url(f"{live_server.url}/plans/{seed_plan.pk}/milestones/?year=2019")
+    expect(page.locator("nav.years a[aria-current='true']")).to_have_text("2019")
+
+
+def test_the_rankings_and_milestones_read_in_english_after_the_switch(live_server, seed_plan, page):
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/rankings/")
+    expect(page.locator("#ranking-3 tbody tr").first).to_contain_text("城中")
+
+    page.get_by_role("button", name="English").click()
+
+    expect(page.locator("nav.tabs a[aria-current='page']")).to_have_text("Rankings")
+    page.locator("nav.tabs").get_by_role("link", name="Milestones").click()
+    milestone = page.locator("#milestones-3 li[data-year='2020'][data-level='committed']")
+    expect(milestone).to_contain_text("96.1%")
+    expect(milestone).to_contain_text("442 of 460 by 2018")
