@@ -27,6 +27,7 @@ class Status(StrEnum):
     ON_SCHEDULE = "on_schedule"
     BEHIND_SCHEDULE = "behind_schedule"
     BELOW_COMMITTED = "below_committed"
+    NOT_REPORTED = "not_reported"
     NO_TARGET = "no_target"
 
     @property
@@ -40,16 +41,18 @@ STATUS_LABELS = {
     "on_schedule": "序时正常",
     "behind_schedule": "序时滞后",
     "below_committed": "未完成",
+    "not_reported": "尚未填报",
     "no_target": "无目标",
 }
 
-#: Traffic-light colour of each status (红黄绿灯).
+#: Traffic-light colour of each status (红黄绿灯); a figure not reported yet has a hollow light.
 STATUS_LIGHTS = {
     "above_stretch": "green",
     "above_committed": "green",
     "on_schedule": "green",
     "behind_schedule": "yellow",
     "below_committed": "red",
+    "not_reported": "none",
     "no_target": "grey",
 }
 
@@ -137,11 +140,12 @@ def progress_status(
 ) -> Status:
     """The status of one figure. A closed year (the annual figure, December or Q4) is judged against
     committed; an in-year figure that has not yet reached committed against the calendar's expectation.
+    A figure nobody reported is not reported — not a failure to reach the target, which it may yet show.
     """
     if committed is None or committed == 0:
         return Status.NO_TARGET
     if actual is None:
-        return Status.BELOW_COMMITTED if period.end_month == 12 else Status.BEHIND_SCHEDULE
+        return Status.NOT_REPORTED
     if stretch is not None and stretch != 0 and _reaches(direction, actual, stretch):
         return Status.ABOVE_STRETCH
     if _reaches(direction, actual, committed):

@@ -38,6 +38,7 @@ STATUS_LABELS: dict[str, Promise] = {
     Status.ON_SCHEDULE.value: gettext_lazy("序时正常"),
     Status.BEHIND_SCHEDULE.value: gettext_lazy("序时滞后"),
     Status.BELOW_COMMITTED.value: gettext_lazy("未完成"),
+    Status.NOT_REPORTED.value: gettext_lazy("尚未填报"),
     Status.NO_TARGET.value: gettext_lazy("无目标"),
 }
 
@@ -106,20 +107,9 @@ class StatusView:
     light: str
 
 
-NOT_REPORTED = "not_reported"
-
-
-def status_view(status: Status, *, reported: bool = True) -> StatusView:
-    """The status as shown. Where nobody has reported the indicator for the period yet, a missing actual is
-    "not reported yet", not the core's 未完成: a year that has not been reported is not a year that failed."""
-    if not reported and status is not Status.NO_TARGET:
-        return StatusView(code=NOT_REPORTED, label=_("尚未填报"), light="none")
+def status_view(status: Status) -> StatusView:
+    """The status as shown: its translated label and its light."""
     return StatusView(code=status.value, label=str(STATUS_LABELS[status.value]), light=STATUS_LIGHTS[status.value])
-
-
-def reported_indicators(progress: PlanProgress) -> set[str]:
-    """The numbers of the indicators that at least one unit (or the city) has an actual value for."""
-    return {row.indicator_number for row in progress.rows if row.actual is not None}
 
 
 @dataclass(frozen=True)
@@ -311,7 +301,7 @@ class FigureView:
         return " · ".join(parts) + f" · {self.status.label}"
 
 
-def figure_view(row: ProgressRow, ids: Mapping[str, int], *, reported: bool = True) -> FigureView:
+def figure_view(row: ProgressRow, ids: Mapping[str, int]) -> FigureView:
     return FigureView(
         unit=row.unit,
         org_unit_id=ids.get(row.unit),
@@ -321,7 +311,7 @@ def figure_view(row: ProgressRow, ids: Mapping[str, int], *, reported: bool = Tr
         stretch=format_decimal(row.stretch),
         rate=percent(row.rate_committed),
         rate_stretch=percent(row.rate_stretch),
-        status=status_view(row.status, reported=reported or row.actual is not None),
+        status=status_view(row.status),
         rank=row.rank,
         note=tidy_note(row.note),
     )
@@ -397,20 +387,17 @@ def overview_page(plan: Plan, selection: Selection) -> OverviewPage:
     ids = unit_ids(plan)
     cards: list[IndicatorCard] = []
     charts: list[dict[str, Any]] = []
-    reported = reported_indicators(chosen)
     numbers = list(dict.fromkeys(row.indicator_number for row in chosen.rows))
     for index, number in enumerate(numbers):
         rows = chosen.rows_of(number)
         city_row = next(row for row in rows if row.is_city)
-        counts = Counter(
-            figure_view(row, ids, reported=number in reported).status.light for row in rows if not row.is_city
-        )
+        counts = Counter(figure_view(row, ids).status.light for row in rows if not row.is_city)
         cards.append(
             IndicatorCard(
                 number=number,
                 name=city_row.indicator,
                 unit_of_measure=city_row.unit_of_measure,
-                city=figure_view(city_row, ids, reported=number in reported),
+                city=figure_view(city_row, ids),
                 lights=[
                     LightCount(light=light, label=str(LIGHT_LABELS[light]), count=counts[light])
                     for light in LIGHTS
@@ -485,7 +472,6 @@ def indicator_page(plan: Plan, selection: Selection, number: str) -> IndicatorPa
     ids = unit_ids(plan)
     years = list(by_year)
     rows_by_year = {year: progress.rows_of(number) for year, progress in by_year.items()}
-    reported = {year: number in reported_indicators(progress) for year, progress in by_year.items()}
     chosen_rows = rows_by_year[selection.year]
     matrix = []
     for position, row in enumerate(chosen_rows):
@@ -498,7 +484,7 @@ def indicator_page(plan: Plan, selection: Selection, number: str) -> IndicatorPa
                     MatrixCell(
                         year=year,
                         chosen=year == selection.year,
-                        figures=figure_view(rows_by_year[year][position], ids, reported=reported[year]),
+                        figures=figure_view(rows_by_year[year][position], ids),
                     )
                     for year in years
                 ],
@@ -609,7 +595,6 @@ def unit_page(plan: Plan, selection: Selection, org_unit_id: int) -> UnitPage:
     unit = unit_of(plan, org_unit_id)
     progress = progress_of(plan, selection)
     ids = unit_ids(plan)
-    reported = reported_indicators(progress)
     rows = []
     for number in dict.fromkeys(row.indicator_number for row in progress.rows):
         indicator_rows = progress.rows_of(number)
@@ -621,7 +606,7 @@ def unit_page(plan: Plan, selection: Selection, org_unit_id: int) -> UnitPage:
                 number=number,
                 indicator=row.indicator,
                 unit_of_measure=row.unit_of_measure,
-                figures=figure_view(row, ids, reported=number in reported),
+                figures=figure_view(row, ids),
                 rank_text=_rank_text(row, ranked_count),
                 reason=unranked_reason(row) if unranked else "",
                 detail=note_detail(row) if unranked else tidy_note(row.note),
@@ -698,7 +683,6 @@ def score_view(score: CompositeScore, ids: Mapping[str, int]) -> ScoreView:
 
 def indicator_ranking(rows: Sequence[ProgressRow], ids: Mapping[str, int]) -> IndicatorRanking:
     """One indicator's ranking: ranked units best first (equal rates share a rank), then the unranked with why."""
-    reported = any(row.actual is not None for row in rows)
     city = next(row for row in rows if row.is_city)
     units = [row for row in rows if not row.is_city]
     ranked = sorted((row for row in units if row.rank is not None), key=lambda row: row.rank or 0)
@@ -706,12 +690,12 @@ def indicator_ranking(rows: Sequence[ProgressRow], ids: Mapping[str, int]) -> In
         number=city.indicator_number,
         name=city.indicator,
         unit_of_measure=city.unit_of_measure,
-        city=figure_view(city, ids, reported=reported),
+        city=figure_view(city, ids),
         ranked=[RankRow(rank=row.rank, figures=figure_view(row, ids), reason="", detail="") for row in ranked],
         unranked=[
             RankRow(
                 rank=None,
-                figures=figure_view(row, ids, reported=reported),
+                figures=figure_view(row, ids),
                 reason=unranked_reason(row),
                 detail=note_detail(row),
             )

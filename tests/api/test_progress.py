@@ -178,7 +178,7 @@ def test_in_the_third_quarter_the_city_is_expected_at_three_quarters_of_its_comm
     assert city["period"] == "2018-Q3"
     assert city["expected"] == 232.5
     assert city["actual"] is None
-    assert city["status"] == "behind_schedule"
+    assert city["status"] == "not_reported"
 
 
 # -- refusals -------------------------------------------------------------------------------------

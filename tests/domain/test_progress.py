@@ -159,3 +159,10 @@ def test_with_equal_weights_the_composite_score_lies_between_the_lowest_and_high
 
     slack = D("1e-20")  # the weighted terms are divided before they are added
     assert min(rates) - slack <= score.score <= max(rates) + slack
+
+
+@pytest.mark.parametrize("period", [YEAR_2018, MID_2019])
+def test_a_figure_nobody_reported_is_not_reported_rather_than_below_target(period) -> None:
+    status = progress_status(actual=None, committed=D(10), stretch=None, period=period, direction=HIGHER)
+
+    assert (status, status.label) == (Status.NOT_REPORTED, "尚未填报")

@@ -74,11 +74,11 @@ def test_the_terminal_table_shows_rates_with_three_decimals_and_the_milestone_pe
     assert "96.1%" in out
 
 
-def test_without_actual_values_every_unit_with_a_target_is_below_committed_for_a_closed_year(seed_plan) -> None:
+def test_without_actual_values_every_unit_with_a_target_is_not_reported_rather_than_failed(seed_plan) -> None:
     progress = plan_progress(seed_plan, year=2019, indicator_number="1")
 
     assert progress.period == Period.parse("2019")
-    assert {row.status for row in progress.rows if row.committed} == {Status.BELOW_COMMITTED}
+    assert {row.status for row in progress.rows if row.committed} == {Status.NOT_REPORTED}
     assert all(row.rank is None for row in progress.rows)
 
 

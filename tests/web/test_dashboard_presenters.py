@@ -50,11 +50,11 @@ def test_a_status_carries_its_label_and_traffic_light():
     view = status_view(Status.BELOW_COMMITTED)
     assert (view.code, view.label, view.light) == ("below_committed", "未完成", "red")
     assert status_view(Status.BEHIND_SCHEDULE).light == "yellow"
-    assert status_view(Status.NO_TARGET, reported=False).label == "无目标"
+    assert status_view(Status.NO_TARGET).label == "无目标"
 
 
-def test_a_figure_nobody_has_reported_yet_is_not_yet_reported_rather_than_failed():
-    view = status_view(Status.BELOW_COMMITTED, reported=False)
+def test_a_figure_nobody_has_reported_yet_has_a_hollow_light_rather_than_a_red_one():
+    view = status_view(Status.NOT_REPORTED)
     assert (view.code, view.label, view.light) == ("not_reported", "尚未填报", "none")
 
 
