@@ -26,8 +26,8 @@ from django.utils import timezone
 from mubiao.audit.services import Actor, audit_record
 from mubiao.db import db_datetime, insert_rows
 from mubiao.orgunits.models import OrgUnit, OrgUnitKind
-from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, Target
-from mubiao.reporting.models import ActualValue
+from mubiao.plans.models import TARGET_COLUMNS, Indicator, Milestone, Plan, PlanUnit, Target
+from mubiao.reporting.models import ACTUAL_COLUMNS, ActualValue
 
 DEFAULT_PROVINCE = "合成省"
 DEFAULT_SEED = 20180601
@@ -193,36 +193,6 @@ class SynthesisOutcome:
     province: OrgUnit
     plans: list[Plan]
     counts: dict[str, int]
-
-
-TARGET_COLUMNS = (
-    "indicator_id",
-    "org_unit_id",
-    "year",
-    "level",
-    "value",
-    "version",
-    "updated_at",
-    "source_file_id",
-    "source_sheet",
-    "source_row",
-    "source_column",
-)
-ACTUAL_COLUMNS = (
-    "indicator_id",
-    "org_unit_id",
-    "period",
-    "year",
-    "period_kind",
-    "period_number",
-    "value",
-    "version",
-    "updated_at",
-    "source_file_id",
-    "source_sheet",
-    "source_row",
-    "source_column",
-)
 
 
 def synthesize_province(

@@ -119,6 +119,11 @@ class SourceFile(models.Model):
         return f"{self.filename}（{self.sha256[:12]}）"
 
 
+#: The provenance columns of a stored value, and a target's columns as plain rows are inserted (mubiao.db).
+PROVENANCE_COLUMNS = ("source_file_id", "source_sheet", "source_row", "source_column")
+TARGET_COLUMNS = ("indicator_id", "org_unit_id", "year", "level", "value", "version", "updated_at", *PROVENANCE_COLUMNS)
+
+
 def provenance_text(sheet: str, row: int | None, column: int | None) -> str:
     """Where in its source file a value stands, as a person would say it."""
     place = f"工作表{sheet} " if sheet else ""

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +28,7 @@ from mubiao.orgunits.models import OrgUnit
 from mubiao.orgunits.selectors import UnitResolver, area_find, unit_resolver
 from mubiao.orgunits.services import orgunit_create
 from mubiao.plans.models import (
+    TARGET_COLUMNS,
     Department,
     Indicator,
     Milestone,
@@ -37,7 +38,7 @@ from mubiao.plans.models import (
     Target,
     provenance_text,
 )
-from mubiao.reporting.models import ActualValue
+from mubiao.reporting.models import ACTUAL_COLUMNS, ActualValue
 
 BULK_BATCH = 2000
 
@@ -514,28 +515,8 @@ class _PlanImport:
                 )
             else:
                 target_rows.append((indicator.pk, unit.pk, cell.year, cell.level, cell.value, 1, now, *place))
-        provenance_columns = ["source_file_id", "source_sheet", "source_row", "source_column"]
-        insert_rows(
-            Target,
-            ["indicator_id", "org_unit_id", "year", "level", "value", "version", "updated_at", *provenance_columns],
-            target_rows,
-        )
-        insert_rows(
-            ActualValue,
-            [
-                "indicator_id",
-                "org_unit_id",
-                "period",
-                "year",
-                "period_kind",
-                "period_number",
-                "value",
-                "version",
-                "updated_at",
-                *provenance_columns,
-            ],
-            actual_rows,
-        )
+        insert_rows(Target, TARGET_COLUMNS, target_rows)
+        insert_rows(ActualValue, ACTUAL_COLUMNS, actual_rows)
         created = {(indicator.pk, unit.pk, cell.year, cell.level): cell for cell, indicator, unit in cells}
         # The new rows' ids, to name them in the audit log.
         stored: list[tuple[str, int, tuple[int, int, int, str]]] = [
@@ -663,23 +644,34 @@ def target_set(
     target, created = Target.objects.select_for_update().get_or_create(
         indicator=indicator, org_unit=org_unit, year=year, level=level, defaults={"value": value}
     )
-    before = None if created else {"value": _value_json(target.value), "source": target.provenance_label}
+    return record_set_by_hand(record=target, created=created, value=value, actor=actor, reason=reason)
+
+
+ByHand = TypeVar("ByHand", Target, ActualValue)
+
+
+def record_set_by_hand(*, record: ByHand, created: bool, value: Decimal | None, actor: Actor, reason: str) -> ByHand:
+    """Give a locked target or actual value a value typed by hand: version up, provenance manual, audited.
+
+    Setting the value it already has writes nothing. Called inside the caller's transaction.
+    """
+    before = None if created else {"value": _value_json(record.value), "source": record.provenance_label}
     if not created:
-        if target.value == value:
-            return target
-        target.value = value
-        target.version += 1
-        target.source_file = None
-        target.source_sheet = ""
-        target.source_row = target.source_column = None
-    target.full_clean()
-    target.save()
+        if record.value == value:
+            return record
+        record.value = value
+        record.version += 1
+        record.source_file = None
+        record.source_sheet = ""
+        record.source_row = record.source_column = None
+    record.full_clean()
+    record.save()
     audit_record(
         actor=actor,
         action="create" if created else "update",
-        obj=target,
+        obj=record,
         before=before,
-        after={"value": _value_json(value), "source": target.provenance_label},
+        after={"value": _value_json(value), "source": record.provenance_label},
         reason=reason,
     )
-    return target
+    return record

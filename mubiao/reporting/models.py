@@ -9,7 +9,21 @@ from django.utils.translation import pgettext_lazy
 
 from mubiao.domain.periods import Period
 from mubiao.orgunits.models import OrgUnit
-from mubiao.plans.models import Indicator, Provenance
+from mubiao.plans.models import PROVENANCE_COLUMNS, Indicator, Provenance
+
+#: An actual value's columns as plain rows are inserted (mubiao.db.insert_rows).
+ACTUAL_COLUMNS = (
+    "indicator_id",
+    "org_unit_id",
+    "period",
+    "year",
+    "period_kind",
+    "period_number",
+    "value",
+    "version",
+    "updated_at",
+    *PROVENANCE_COLUMNS,
+)
 
 
 class PeriodKind(models.TextChoices):

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from mubiao.audit.services import Actor, AuditEntry, audit_entries_write, audit_entry, audit_record
+from mubiao.audit.services import Actor, AuditEntry, audit_entries_write, audit_entry
 from mubiao.db import db_datetime, insert_rows
 from mubiao.domain.names import closest, squash
 from mubiao.domain.numbers import NumberFormatError, format_decimal, is_blank, normalise_text, parse_decimal
@@ -25,7 +25,8 @@ from mubiao.domain.problems import Problem, TableError
 from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
 from mubiao.orgunits.selectors import UnitResolver
 from mubiao.plans.models import Indicator, Plan, PlanUnit, SourceFile, provenance_text
-from mubiao.reporting.models import ActualValue
+from mubiao.plans.services import record_set_by_hand
+from mubiao.reporting.models import ACTUAL_COLUMNS, ActualValue
 
 #: What ActualValue.value can hold (max_digits=20, decimal_places=4). A value with more places would
 #: be rounded by the database, and the next import of the same file would then see a change.
@@ -93,26 +94,7 @@ def actual_set(
             "period_number": parsed.number,
         },
     )
-    before = None if created else {"value": _value_json(actual.value), "source": actual.provenance_label}
-    if not created:
-        if actual.value == value:
-            return actual
-        actual.value = value
-        actual.version += 1
-        actual.source_file = None
-        actual.source_sheet = ""
-        actual.source_row = actual.source_column = None
-    actual.full_clean()
-    actual.save()
-    audit_record(
-        actor=actor,
-        action="create" if created else "update",
-        obj=actual,
-        before=before,
-        after={"value": _value_json(value), "source": actual.provenance_label},
-        reason=reason,
-    )
-    return actual
+    return record_set_by_hand(record=actual, created=created, value=value, actor=actor, reason=reason)
 
 
 # -- a long table -----------------------------------------------------------------------------------
@@ -485,21 +467,6 @@ class _ActualsImport:
             return 0
         now = db_datetime(ActualValue, timezone.now())
         sheet = self.source.sheet
-        columns = [
-            "indicator_id",
-            "org_unit_id",
-            "period",
-            "year",
-            "period_kind",
-            "period_number",
-            "value",
-            "version",
-            "updated_at",
-            "source_file_id",
-            "source_sheet",
-            "source_row",
-            "source_column",
-        ]
         rows = [
             (
                 item.indicator.pk,
@@ -518,7 +485,7 @@ class _ActualsImport:
             )
             for item in new
         ]
-        count = insert_rows(ActualValue, columns, rows)
+        count = insert_rows(ActualValue, ACTUAL_COLUMNS, rows)
         # The new rows' ids, to name them in the audit log.
         by_key = {item.key: item for item in new}
         ids = ActualValue.objects.filter(
