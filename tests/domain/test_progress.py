@@ -166,3 +166,33 @@ def test_a_figure_nobody_reported_is_not_reported_rather_than_below_target(perio
     status = progress_status(actual=None, committed=D(10), stretch=None, period=period, direction=HIGHER)
 
     assert (status, status.label) == (Status.NOT_REPORTED, "尚未填报")
+
+
+targets = st.decimals(min_value=1, max_value=10_000, places=2)
+figures = st.decimals(min_value=0, max_value=20_000, places=2)
+
+
+@given(actual=figures, committed=targets, extra=st.decimals(min_value=0, max_value=5_000, places=2))
+def test_a_closed_year_is_done_exactly_when_the_rate_against_committed_reaches_one(actual, committed, extra) -> None:
+    stretch = committed + extra
+    status = progress_status(actual=actual, committed=committed, stretch=stretch, period=YEAR_2018, direction=HIGHER)
+    rate = completion_rate(actual, committed, HIGHER)
+
+    assert (rate >= 1) == (status in {Status.ABOVE_COMMITTED, Status.ABOVE_STRETCH})
+    assert (status is Status.ABOVE_STRETCH) == (actual >= stretch)
+    assert status is not Status.BEHIND_SCHEDULE
+
+
+@given(actual=figures, committed=targets, month=st.integers(min_value=1, max_value=11))
+def test_in_year_more_actual_never_means_a_worse_status(actual, committed, month) -> None:
+    period = Period.parse(f"2019-{month:02d}")
+    expected = expected_by(target=committed, period=period, kind=IndicatorKind.FLOW)
+    order = [Status.BEHIND_SCHEDULE, Status.ON_SCHEDULE, Status.ABOVE_COMMITTED, Status.ABOVE_STRETCH]
+
+    def status(value: Decimal) -> Status:
+        return progress_status(
+            actual=value, committed=committed, stretch=committed * 2, period=period, direction=HIGHER, expected=expected
+        )
+
+    assert order.index(status(actual)) <= order.index(status(actual + 1))
+    assert abs(expected - committed * month / 12) < D("1e-20")  # linear: month/12 of the target
