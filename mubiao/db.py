@@ -8,12 +8,14 @@ service's transaction; this only writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, router
 from django.db.models import Model
+
+T = TypeVar("T")
 
 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -45,3 +47,20 @@ def db_datetime(model: type[Model], moment: datetime) -> Any:
     """A datetime in the form the database behind `model` stores (naive UTC text on SQLite)."""
     connection = connections[router.db_for_write(model)]
     return connection.ops.adapt_datetimefield_value(moment)
+
+
+def retry_once_if_raced(work: Callable[[], T]) -> T:
+    """Run a transactional write; if a concurrent one committed the same rows first, run it once more.
+
+    Two imports of the same table at the same moment both find a cell empty and both insert it; the
+    database's uniqueness constraint stops the second, whose transaction then rolls back whole. Run
+    again, it sees the first one's rows and becomes an update (or, for the same file, no change), so
+    both callers get a true answer instead of an error. Inside an outer transaction (a test, say)
+    there is nothing to retry into, so the error stands.
+    """
+    try:
+        return work()
+    except IntegrityError:
+        if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+            raise
+        return work()

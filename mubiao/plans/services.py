@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mubiao.audit.services import Actor, AuditEntry, audit_entries_write, audit_entry, audit_record
-from mubiao.db import db_datetime, insert_rows
+from mubiao.db import db_datetime, insert_rows, retry_once_if_raced
 from mubiao.domain.milestones import infer_direction, infer_kind, infer_unit_of_measure, parse_milestones
 from mubiao.domain.names import kind_from_name
 from mubiao.domain.numbers import format_decimal
@@ -616,15 +616,19 @@ def plan_import_table(
     clears cells it now leaves blank), each change audited with its before and after. Unknown unit
     names are refused unless the area is new or `create_units` confirms them.
     """
-    with transaction.atomic():
-        return _PlanImport(
-            reading=reading,
-            content=content,
-            filename=filename,
-            actor=actor,
-            area=area,
-            create_units=create_units,
-        ).run()
+
+    def attempt() -> ImportOutcome:
+        with transaction.atomic():
+            return _PlanImport(
+                reading=reading,
+                content=content,
+                filename=filename,
+                actor=actor,
+                area=area,
+                create_units=create_units,
+            ).run()
+
+    return retry_once_if_raced(attempt)
 
 
 @transaction.atomic

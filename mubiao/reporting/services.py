@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mubiao.audit.services import Actor, AuditEntry, audit_entries_write, audit_entry
-from mubiao.db import db_datetime, insert_rows
+from mubiao.db import db_datetime, insert_rows, retry_once_if_raced
 from mubiao.domain.names import closest, squash
 from mubiao.domain.numbers import NumberFormatError, format_decimal, is_blank, normalise_text, parse_decimal
 from mubiao.domain.periods import Period, parse_period_loosely
@@ -538,4 +538,6 @@ def actuals_import(
     value is a problem unless `allow_blank`, and then that row is skipped: never stored as 0, and
     a value already stored is kept.
     """
-    return _ActualsImport(plan=plan, source=source, actor=actor, allow_blank=allow_blank).run(rows)
+    return retry_once_if_raced(
+        lambda: _ActualsImport(plan=plan, source=source, actor=actor, allow_blank=allow_blank).run(rows)
+    )
