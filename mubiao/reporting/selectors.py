@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from mubiao.domain.numbers import format_decimal
@@ -349,6 +349,14 @@ def plan_progress(
                 )
             )
     return progress
+
+
+def latest_actual_year(plan: Plan) -> int | None:
+    """The latest year of the plan for which any unit has an actual value."""
+    found = ActualValue.objects.filter(
+        indicator__plan=plan, value__isnull=False, year__gte=plan.start_year, year__lte=plan.end_year
+    ).aggregate(latest=Max("year"))["latest"]
+    return int(found) if found is not None else None
 
 
 def latest_period(plan: Plan, year: int) -> Period:

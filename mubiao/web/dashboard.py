@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Max
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,8 +27,14 @@ from mubiao.domain.periods import Period, PeriodKind
 from mubiao.domain.progress import STATUS_LIGHTS, CompositeScore, Status
 from mubiao.plans.models import Indicator, Plan
 from mubiao.plans.selectors import plan_columns, plan_indicators
-from mubiao.reporting.models import ActualValue
-from mubiao.reporting.selectors import MilestoneProgress, PlanProgress, ProgressRow, plan_progress, plan_scores
+from mubiao.reporting.selectors import (
+    MilestoneProgress,
+    PlanProgress,
+    ProgressRow,
+    latest_actual_year,
+    plan_progress,
+    plan_scores,
+)
 
 #: The statuses in the words of the UI; the msgids are the domain's own Chinese labels.
 STATUS_LABELS: dict[str, Promise] = {
@@ -124,17 +129,6 @@ def light_legend() -> list[LightCount]:
 
 
 # -- the query: which year and period --------------------------------------------------------------
-
-
-def latest_actual_year(plan: Plan) -> int | None:
-    """The latest year of the plan for which any unit has an actual value.
-
-    A read the reporting selectors do not offer yet; it belongs there (see the dashboard's notes).
-    """
-    found = ActualValue.objects.filter(
-        indicator__plan=plan, value__isnull=False, year__gte=plan.start_year, year__lte=plan.end_year
-    ).aggregate(latest=Max("year"))["latest"]
-    return int(found) if found is not None else None
 
 
 @dataclass(frozen=True)
