@@ -170,6 +170,15 @@ class Indicator(models.Model):
     )
     responsible_units = models.TextField(_("责任单位"), blank=True)
     remarks = models.TextField(_("备注"), blank=True)
+    reporting_frequency = models.CharField(
+        _("填报频率"),
+        max_length=10,
+        choices=[("monthly", _("每月")), ("quarterly", _("每季度")), ("annual", _("每年"))],
+        default="quarterly",
+    )
+    deadline_day = models.PositiveSmallIntegerField(
+        _("截止日"), default=5, help_text=_("期间结束后次月的第几日为填报截止日")
+    )
     weight = models.DecimalField(
         _("权重"), max_digits=8, decimal_places=4, default=1, help_text=_("综合评分中的权重，默认各指标相等")
     )
@@ -196,6 +205,13 @@ class Indicator(models.Model):
             models.UniqueConstraint(fields=["plan", "number"], name="indicator_number_unique_in_plan"),
             _in("kind", IndicatorKind, "indicator_kind_known"),
             _in("direction", Direction, "indicator_direction_known"),
+            models.CheckConstraint(
+                condition=models.Q(reporting_frequency__in=["monthly", "quarterly", "annual"]),
+                name="indicator_frequency_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deadline_day__gte=1, deadline_day__lte=28), name="indicator_deadline_day_in_month"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,21 @@ class PeriodKind(models.TextChoices):
     MONTH = "month", _("月")
 
 
+class ActualStatus(models.TextChoices):
+    """Where a reported figure stands: only approved figures count in official progress and rankings."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已通过")
+
+
+class ActualValueQuerySet(models.QuerySet["ActualValue"]):
+    def counted(self, include_pending: bool = False) -> ActualValueQuerySet:
+        """The figures official progress counts: approved ones — or, with the switch, every reported one."""
+        return self if include_pending else self.filter(status=ActualStatus.APPROVED)
+
+
 class ActualValue(Provenance):
     """What a unit achieved for an indicator in a period. In-year values of a flow are year-to-date."""
 
@@ -44,6 +60,37 @@ class ActualValue(Provenance):
     value = models.DecimalField(_("实际值"), null=True, blank=True, max_digits=20, decimal_places=4)
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The review workflow. Imported and administrator-entered figures are approved as they come in.
+    # Database defaults too: imports insert plain rows without naming these columns (mubiao.db).
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=ActualStatus.choices,
+        default=ActualStatus.APPROVED,
+        db_default=ActualStatus.APPROVED,
+    )
+    note = models.TextField(_("填报说明"), blank=True, default="", db_default="")
+    return_reason = models.TextField(_("退回原因"), blank=True, default="", db_default="")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    objects = ActualValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("实际值")
@@ -54,6 +101,7 @@ class ActualValue(Provenance):
             models.CheckConstraint(
                 condition=models.Q(period_kind__in=PeriodKind.values), name="actual_period_kind_known"
             ),
+            models.CheckConstraint(condition=models.Q(status__in=ActualStatus.values), name="actual_status_known"),
             models.CheckConstraint(
                 condition=(
                     models.Q(period_kind="year", period_number=0)

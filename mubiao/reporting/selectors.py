@@ -188,12 +188,11 @@ def cell_figures(
     )
 
 
-def city_year_ends(plan: Plan, year: int) -> dict[tuple[int, int], Decimal]:
+def city_year_ends(plan: Plan, year: int, include_pending: bool = False) -> dict[tuple[int, int], Decimal]:
     """(indicator id, year) → the city's last figure of each year up to `year`, as year_end_actuals picks it."""
     rows = (
-        ActualValue.objects.filter(
-            indicator__plan_id=plan.pk, org_unit_id=plan.area_id, value__isnull=False, year__lte=year
-        )
+        ActualValue.objects.counted(include_pending)
+        .filter(indicator__plan_id=plan.pk, org_unit_id=plan.area_id, value__isnull=False, year__lte=year)
         .annotate(end_month=END_MONTH, is_year=IS_YEAR)
         .annotate(
             pick=Window(
@@ -250,16 +249,23 @@ def implied_committed(
 
 
 def plan_progress(
-    plan: Plan, *, year: int, period: Period | str | None = None, indicator_number: str | None = None
+    plan: Plan,
+    *,
+    year: int,
+    period: Period | str | None = None,
+    indicator_number: str | None = None,
+    include_pending: bool = False,
 ) -> PlanProgress:
     """Progress of every unit (and the city) on every indicator — or one — for a period of a year.
+
+    Official progress counts approved figures only; `include_pending` counts every reported one.
 
     Read in a handful of small queries: the database picks each cell's figure (one row per cell leaves
     it, not every month of two years), only the year's targets are read, the indicators once.
     """
     if not plan.start_year <= year <= plan.end_year:
         raise ValueError(f"年份{year}不在规划期{plan.start_year}—{plan.end_year}年内")
-    plan_rows = ActualValue.objects.filter(indicator__plan_id=plan.pk)
+    plan_rows = ActualValue.objects.counted(include_pending).filter(indicator__plan_id=plan.pk)
     chosen = period_of(year, period, plan_rows)
     indicators = list(
         Indicator.objects.filter(plan_id=plan.pk)
@@ -296,7 +302,7 @@ def plan_progress(
             plan_rows.filter(org_unit_id__in=list(names)), year, chosen, stocks_last_year=False, any_last_year=True
         )
     }
-    city_year_end = city_year_ends(plan, year) if milestones else {}
+    city_year_end = city_year_ends(plan, year, include_pending) if milestones else {}
     implied = implied_committed(plan, year, indicators, columns, targets)
     progress = PlanProgress(plan=plan, year=year, period=chosen, weights=weights)
     for indicator in indicators:
@@ -353,15 +359,17 @@ def plan_progress(
 
 def latest_actual_year(plan: Plan) -> int | None:
     """The latest year of the plan for which any unit has an actual value."""
-    found = ActualValue.objects.filter(
-        indicator__plan=plan, value__isnull=False, year__gte=plan.start_year, year__lte=plan.end_year
-    ).aggregate(latest=Max("year"))["latest"]
+    found = (
+        ActualValue.objects.counted()
+        .filter(indicator__plan=plan, value__isnull=False, year__gte=plan.start_year, year__lte=plan.end_year)
+        .aggregate(latest=Max("year"))["latest"]
+    )
     return int(found) if found is not None else None
 
 
 def latest_period(plan: Plan, year: int) -> Period:
     """The period to show for a year: the latest one any unit has reported, the whole year when none has."""
-    return period_of(year, None, ActualValue.objects.filter(indicator__plan_id=plan.pk))
+    return period_of(year, None, ActualValue.objects.counted().filter(indicator__plan_id=plan.pk))
 
 
 def _implied_note(committed: Decimal | None, hidden: Decimal | None) -> str:

@@ -100,6 +100,8 @@ def test_changing_an_indicators_lead_departments_in_the_admin_is_audited(admin_c
         "lead_departments": [science.pk, hr.pk],
         "responsible_units": indicator.responsible_units,
         "weight": "1",
+        "reporting_frequency": "quarterly",
+        "deadline_day": "5",
         "progress_schedule": "[]",
         "remarks": "",
         "milestones-TOTAL_FORMS": "4",

@@ -1,0 +1,1 @@
+"""Accounts and roles: who may see, enter, submit, review and administer which figures."""
