@@ -43,6 +43,7 @@ migrate: setup
 
 example: migrate
 	$(BIN)/mubiao example
+	$(BIN)/mubiao demo-accounts
 
 bench: setup
 	$(BIN)/python -m benchmarks.run

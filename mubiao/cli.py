@@ -15,6 +15,9 @@ COMMANDS = {
     "orgunits": "load_orgunits",
     "actuals": "actuals",
     "synthesize": "synthesize",
+    "remind": "remind",
+    "users": "users",
+    "demo-accounts": "demo_accounts",
 }
 
 USAGE = """mubiao — 目标分解、跟踪与考核
@@ -25,10 +28,16 @@ USAGE = """mubiao — 目标分解、跟踪与考核
   mubiao dump [PLAN] [--format csv|json]                             导出长表（一值一行）
   mubiao progress [PLAN] --year Y [--period P] [--indicator N]        完成进度、状态与排名
   mubiao actuals import FILE [--plan P] [--allow-blank] [--format json]  导入实际值长表
+  mubiao remind [--plan P] [--today YYYY-MM-DD]                      邮件提醒填报人逾期和退回的数据
   mubiao plans                                                       列出规划
   mubiao example                                                     载入柳州市示例规划
   mubiao orgunits FILE.json                                          载入单位目录
   mubiao synthesize [--cities 14 --units 10 --seed N]                生成合成测试数据（省、市、县）
+  mubiao users create NAME --role reporter:柳南 [--password P]       创建账号（不给密码则生成，只显示一次）
+  mubiao users list [--format json]                                  列出账号与角色
+  mubiao users disable NAME --reason R                               停用账号（不删除）
+  mubiao users token NAME                                            签发新的 API 令牌（只显示一次）
+  mubiao demo-accounts                                               建演示账号（每种角色一个），密码只显示一次
   mubiao runserver | migrate | createsuperuser | …                   Django 自带命令
 
 mubiao help COMMAND 查看某个命令的参数。

@@ -66,6 +66,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mubiao.accounts.views.locked_out"  # the Chinese lockout page, HTTP 429
 
 # A session lasts a working day at most and ends with the browser.
 SESSION_COOKIE_AGE = 8 * 60 * 60
@@ -143,7 +144,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "mubiao API",
-    "DESCRIPTION": "目标分解与考核：规划、指标、单位、目标与数据质量检查（只读）",
+    "DESCRIPTION": (
+        "目标分解与考核：规划、指标、单位、目标、数据质量检查与进度（只读，无需登录）；"
+        "实际值的填报、提交、审核、退回与解锁（需令牌：Authorization: Token …）"
+    ),
     "VERSION": "0.1.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

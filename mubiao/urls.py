@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("mubiao.api.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("mubiao.accounts.urls")),
     path("", include("mubiao.web.urls")),
 ]
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import secrets
 import subprocess
 import sys
 import time
@@ -100,7 +102,7 @@ def first_plan_url(page: Page, base_url: str) -> str:
     return base_url + href
 
 
-def take(browser: Browser, base_url: str, out: Path) -> None:
+def take(browser: Browser, base_url: str, out: Path, demo: dict[str, str]) -> None:
     context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": VIEWPORT_HEIGHT})
     page = context.new_page()
 
@@ -139,6 +141,7 @@ def take(browser: Browser, base_url: str, out: Path) -> None:
     context.close()
 
     take_progress(browser, plan_url, out)
+    take_reporting(browser, base_url, out, demo)
 
 
 def wait_for_charts(page: Page) -> None:
@@ -180,6 +183,120 @@ def take_progress(browser: Browser, plan_url: str, out: Path) -> None:
     context.close()
 
 
+#: The demo accounts of the reporting screenshots, created (or reset) in this run with a throwaway password.
+DEMO_PASSWORD = "Screenshot-" + secrets.token_urlsafe(12)
+DEMO_PERIOD = "2022-Q1"
+
+
+def reporting_demo() -> dict[str, str]:
+    """Demo accounts (柳南 reporter, 市科技局 reviewer, administrator) and 2022-Q1 figures waiting for review,
+    returned and in draft, written straight into the database the server uses; figures already there are left
+    as they are. None is approved, so the progress pages (which count approved figures) look as before."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mubiao.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+
+    from mubiao.accounts.models import Role
+    from mubiao.audit.models import Door
+    from mubiao.audit.services import Actor
+    from mubiao.orgunits.models import OrgUnit
+    from mubiao.plans.models import Department, Indicator, Plan
+    from mubiao.reporting.models import ActualValue
+    from mubiao.reporting.workflow import (
+        actual_enter,
+        actual_return,
+        actual_submit,
+        evidence_attach,
+    )
+
+    def account(username: str, **role: object) -> Actor:
+        user, _ = User.objects.get_or_create(username=username)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        Role.objects.get_or_create(user=user, **role)
+        return Actor(door=Door.WEB, label=username, user=user)
+
+    liunan = OrgUnit.objects.get(short_name="柳南")
+    reporter = account("demo-liunan", kind="reporter", org_unit=liunan)
+    reviewer = account("demo-keji", kind="reviewer", department=Department.objects.get(name="市科技局"))
+    account("demo-admin", kind="admin")
+    plan = Plan.objects.order_by("id").first()
+    indicators = {i.number: i for i in Indicator.objects.filter(plan=plan, number__in=["1", "2", "3", "4"])}
+
+    def figure(number: str, value: str, note: str = "") -> ActualValue | None:
+        if ActualValue.objects.filter(indicator=indicators[number], org_unit=liunan, period=DEMO_PERIOD).exists():
+            return None
+        return actual_enter(
+            actor=reporter, indicator=indicators[number], org_unit=liunan, period=DEMO_PERIOD, value=value, note=note
+        )
+
+    if actual := figure("3", "62", "含本季度新认定3家"):
+        pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        evidence_attach(actor=reporter, actual=actual, filename="高新技术企业认定名单.pdf", content=pdf)
+        actual_submit(actor=reporter, actual=actual, expected_version=actual.version)
+    if actual := figure("4", "5"):
+        actual = actual_submit(actor=reporter, actual=actual, expected_version=actual.version)
+        actual_return(
+            actor=reviewer, actual=actual, reason="与成果登记数不符，请核实后重报", expected_version=actual.version
+        )
+    figure("2", "2", "待补充证明材料")
+    returned = ActualValue.objects.get(indicator=indicators["4"], org_unit=liunan, period=DEMO_PERIOD)
+    return {
+        "entry": f"/report/{indicators['3'].pk}/{liunan.pk}/{DEMO_PERIOD}/",
+        "returned": f"/report/{indicators['4'].pk}/{liunan.pk}/{DEMO_PERIOD}/",
+        "history": f"/values/{returned.pk}/history/",
+    }
+
+
+def log_in(browser: Browser, base_url: str, username: str, *, phone: bool = False) -> Page:
+    size = {"width": 390, "height": 844} if phone else {"width": WIDTH, "height": VIEWPORT_HEIGHT}
+    context = browser.new_context(locale="zh-CN", viewport=size, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    return page
+
+
+def shoot_phone(page: Page, path: Path) -> None:
+    page.screenshot(path=str(path), full_page=False, animations="disabled")
+    print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
+
+
+def take_reporting(browser: Browser, base_url: str, out: Path, urls: dict[str, str]) -> None:
+    """The reporting pages with demo accounts: the reporter's list and entry (desktop and phone), the review
+    queue, the administrator's unlock list and a figure's history."""
+    page = log_in(browser, base_url, "demo-liunan")
+    page.goto(base_url + "/report/")
+    shoot(page, out / "report-home.png")
+    page.goto(base_url + urls["returned"])
+    shoot(page, out / "report-entry.png")
+    page.goto(base_url + urls["history"])
+    shoot(page, out / "value-history.png")
+    page.context.close()
+
+    phone = log_in(browser, base_url, "demo-liunan", phone=True)
+    phone.goto(base_url + "/report/")
+    shoot_phone(phone, out / "report-home-phone.png")
+    phone.goto(base_url + urls["returned"])
+    shoot_phone(phone, out / "report-entry-phone.png")
+    phone.context.close()
+
+    page = log_in(browser, base_url, "demo-keji")
+    page.goto(base_url + "/review/")
+    shoot(page, out / "review.png")
+    page.context.close()
+
+    page = log_in(browser, base_url, "demo-admin")
+    page.goto(base_url + "/review/")
+    shoot(page, out / "review-admin.png")
+    page.context.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="保存页面截图到 docs/screenshots/")
     parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="服务地址（默认 %(default)s）")
@@ -187,10 +304,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     base_url = args.base_url.rstrip("/")
     args.out.mkdir(parents=True, exist_ok=True)
+    demo = reporting_demo()  # before Playwright's event loop starts: Django refuses the ORM inside one
     with server(base_url), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            take(browser, base_url, args.out)
+            take(browser, base_url, args.out, demo)
         finally:
             browser.close()
 

@@ -1,4 +1,4 @@
-"""The API's URLs, under /api/: the read-only resources, the OpenAPI schema and its two viewers.
+"""The API's URLs, under /api/: the read-only resources, reporting, the OpenAPI schema and its two viewers.
 
 The documentation pages load Swagger UI and ReDoc from drf-spectacular-sidecar's static files,
 never from a CDN: intranets have no internet.
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from mubiao.api.permissions import DOCS_PERMISSION_CLASSES
+from mubiao.api.reporting import ActualViewSet, DueListView, EvidenceViewSet, ReviewQueueView
 from mubiao.api.views import IndicatorViewSet, OrgUnitViewSet, PlanViewSet, TargetViewSet
 
 app_name = "api"
@@ -20,6 +21,11 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("orgunits", OrgUnitViewSet, basename="orgunit")
 router.register("targets", TargetViewSet, basename="target")
+
+# The reporting resources need a token; the browsable root lists the open, read-only ones only.
+reporting_router = SimpleRouter()
+reporting_router.register("actuals", ActualViewSet, basename="actual")
+reporting_router.register("evidence", EvidenceViewSet, basename="evidence")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=DOCS_PERMISSION_CLASSES), name="schema"),
@@ -35,5 +41,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         ),
         name="redoc",
     ),
+    path("reporting/due/", DueListView.as_view(), name="reporting-due"),
+    path("reporting/review/", ReviewQueueView.as_view(), name="reporting-review"),
+    *reporting_router.urls,
     *router.urls,
 ]

@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from mubiao.audit.admin import AuditedAdmin
+from mubiao.audit.admin import AuditedAdmin, NoDeleteAdmin
 from mubiao.plans.admin import ValueColumns
-from mubiao.reporting.models import ActualValue
+from mubiao.reporting.models import ActualValue, Evidence
 
 
 @admin.register(ActualValue)
@@ -22,3 +23,15 @@ class ActualValueAdmin(ValueColumns, AuditedAdmin):
         "source_column",
         "version",
     )
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(NoDeleteAdmin):
+    """Evidence files are attached through the reporting pages and API (type-checked there); here only listed."""
+
+    list_display = ("filename", "actual", "content_type", "size", "uploaded_by", "uploaded_at")
+    search_fields = ("filename", "sha256")
+    readonly_fields = ("actual", "filename", "content_type", "size", "sha256", "stored_name", "uploaded_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -121,3 +121,35 @@ class ActualValue(Provenance):
         except ValueError as exc:
             raise ValidationError({"period": str(exc)}) from exc
         self.year, self.period_kind, self.period_number = parsed.year, parsed.kind.value, parsed.number
+
+
+class Evidence(models.Model):
+    """A file supporting a reported figure (a certificate list, a statistics table …).
+
+    Its bytes live under settings.EVIDENCE_ROOT, named by their SHA-256 — never under the web root —
+    and are served only to those who may see the figure. Its type was checked by content on upload.
+    """
+
+    actual = models.ForeignKey(ActualValue, verbose_name=_("实际值"), on_delete=models.PROTECT, related_name="evidence")
+    filename = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("字节数"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    stored_name = models.CharField(_("存储名称"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证明材料")
+        verbose_name_plural = pgettext_lazy("plural", "证明材料")
+        ordering = ["actual_id", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename

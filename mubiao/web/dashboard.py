@@ -138,11 +138,16 @@ class Selection:
     year: int
     period: Period | None
     explicit_period: bool
+    include_pending: bool = False  # ?pending=1: count figures not yet approved too
 
     @property
     def query(self) -> str:
         """The query string that keeps this selection on the links between the progress pages."""
-        return f"?year={self.year}" + (f"&period={self.period}" if self.explicit_period and self.period else "")
+        return (
+            f"?year={self.year}"
+            + (f"&period={self.period}" if self.explicit_period and self.period else "")
+            + ("&pending=1" if self.include_pending else "")
+        )
 
 
 def chosen_selection(plan: Plan, query: Mapping[str, str]) -> Selection:
@@ -175,7 +180,9 @@ def chosen_selection(plan: Plan, query: Mapping[str, str]) -> Selection:
         )
     if period is not None and period.year != year:
         raise DashboardQueryError(_("期间%(period)s不在%(year)s年内") % {"period": period, "year": year})
-    return Selection(year=year, period=period, explicit_period=period is not None)
+    return Selection(
+        year=year, period=period, explicit_period=period is not None, include_pending=query.get("pending") == "1"
+    )
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,7 @@ class Header:
     query: str
     years: list[YearChoice]
     latest_actual_year: int | None
+    include_pending: bool = False
 
 
 def header(plan: Plan, selection: Selection, period: Period) -> Header:
@@ -204,13 +212,20 @@ def header(plan: Plan, selection: Selection, period: Period) -> Header:
         query=selection.query,
         years=[YearChoice(year=year, active=year == selection.year) for year in plan.years],
         latest_actual_year=latest_actual_year(plan),
+        include_pending=selection.include_pending,
     )
 
 
 def progress_of(plan: Plan, selection: Selection, indicator_number: str | None = None) -> PlanProgress:
     """The chosen year's progress; a ValueError of the selector (a period nobody can show) becomes a query error."""
     try:
-        return plan_progress(plan, year=selection.year, period=selection.period, indicator_number=indicator_number)
+        return plan_progress(
+            plan,
+            year=selection.year,
+            period=selection.period,
+            indicator_number=indicator_number,
+            include_pending=selection.include_pending,
+        )
     except ValueError as error:
         raise DashboardQueryError(str(error)) from error
 
@@ -219,7 +234,11 @@ def progress_by_year(plan: Plan, selection: Selection, indicator_number: str | N
     """Every year's progress, the chosen year at the chosen period, the others at their latest reported one."""
     chosen = progress_of(plan, selection, indicator_number)
     return {
-        year: chosen if year == selection.year else plan_progress(plan, year=year, indicator_number=indicator_number)
+        year: chosen
+        if year == selection.year
+        else plan_progress(
+            plan, year=year, indicator_number=indicator_number, include_pending=selection.include_pending
+        )
         for year in plan.years
     }
 

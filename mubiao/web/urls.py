@@ -22,3 +22,23 @@ urlpatterns += [
     path("plans/<int:plan_id>/rankings/", views_progress.progress_rankings, name="progress_rankings"),
     path("plans/<int:plan_id>/milestones/", views_progress.progress_milestones, name="progress_milestones"),
 ]
+
+# Reporting (mubiao.web.views_reporting): a reporter's due list and entry, the review queue, history, evidence.
+from mubiao.web import views_reporting  # noqa: E402
+
+urlpatterns += [
+    path("report/", views_reporting.report_home, name="report_home"),
+    path(
+        "report/<int:indicator_id>/<int:org_unit_id>/<str:period>/",
+        views_reporting.report_entry,
+        name="report_entry",
+    ),
+    path("review/", views_reporting.review_home, name="review"),
+    path(
+        "review/<int:actual_id>/<str:step>/",
+        views_reporting.review_step,
+        name="review_step",
+    ),
+    path("values/<int:actual_id>/history/", views_reporting.value_history, name="value_history"),
+    path("evidence/<int:evidence_id>/", views_reporting.evidence_download, name="evidence_download"),
+]

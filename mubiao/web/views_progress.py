@@ -7,12 +7,14 @@ answers 404 with a page that says what was wrong and links back to the overview.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from mubiao.plans.models import Plan
+from mubiao.reporting.due import reminders
 from mubiao.web.dashboard import (
     DashboardQueryError,
     Selection,
@@ -23,23 +25,35 @@ from mubiao.web.dashboard import (
     rankings_page,
     unit_page,
 )
+from mubiao.web.reporting import reminder_views
 from mubiao.web.views import _plan_or_404
 
 
 def _render(
-    request: HttpRequest, plan_id: int, template: str, build: Callable[[Plan, Selection], object]
+    request: HttpRequest,
+    plan_id: int,
+    template: str,
+    build: Callable[[Plan, Selection], object],
+    extra: Callable[[Plan], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     plan = _plan_or_404(plan_id)
     try:
         page = build(plan, chosen_selection(plan, request.GET))
     except DashboardQueryError as error:
         return render(request, "web/progress_missing.html", {"plan": plan, "message": str(error)}, status=404)
-    return render(request, template, {"plan": plan, "page": page})
+    return render(request, template, {"plan": plan, "page": page} | (extra(plan) if extra else {}))
 
 
 @require_safe
 def progress_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
-    return _render(request, plan_id, "web/progress_overview.html", overview_page)
+    # Above the cards: which units have figures overdue or sent back (mubiao.reporting.due.reminders).
+    return _render(
+        request,
+        plan_id,
+        "web/progress_overview.html",
+        overview_page,
+        lambda plan: {"reminders": reminder_views(reminders(plan=plan))},
+    )
 
 
 @require_safe

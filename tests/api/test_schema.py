@@ -28,6 +28,21 @@ PATHS = {
     "/api/targets/{id}/",
 }
 
+#: The reporting paths and the methods each offers (they need a token or a session).
+REPORTING_PATHS = {
+    "/api/reporting/due/": {"get"},
+    "/api/reporting/review/": {"get"},
+    "/api/actuals/": {"post"},
+    "/api/actuals/{id}/": {"get", "patch"},
+    "/api/actuals/{id}/submit/": {"post"},
+    "/api/actuals/{id}/approve/": {"post"},
+    "/api/actuals/{id}/return/": {"post"},
+    "/api/actuals/{id}/unlock/": {"post"},
+    "/api/actuals/{id}/history/": {"get"},
+    "/api/actuals/{id}/evidence/": {"post"},
+    "/api/evidence/{id}/": {"get"},
+}
+
 
 @pytest.fixture
 def schema(api: APIClient) -> dict:
@@ -36,10 +51,28 @@ def schema(api: APIClient) -> dict:
     return response.json()
 
 
-def test_the_schema_is_openapi_3_with_every_path_and_only_get(schema: dict) -> None:
+def test_the_schema_is_openapi_3_with_every_path_and_only_get_on_the_read_only_ones(schema: dict) -> None:
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == PATHS
-    assert {method for path in schema["paths"].values() for method in path} == {"get"}
+    assert set(schema["paths"]) == PATHS | set(REPORTING_PATHS)
+    assert {method for path in PATHS for method in schema["paths"][path]} == {"get"}
+    assert {path: set(schema["paths"][path]) for path in REPORTING_PATHS} == REPORTING_PATHS
+
+
+def test_the_reporting_operations_document_their_bodies_and_their_refusals(schema: dict) -> None:
+    operations = {
+        (path, method): operation for path in REPORTING_PATHS for method, operation in schema["paths"][path].items()
+    }
+    for (path, method), operation in operations.items():
+        assert "401" in operation["responses"], f"{method} {path}"
+        if method in {"post", "patch"}:
+            assert operation["requestBody"]["content"], f"{method} {path}"
+            assert {"400", "403"} <= set(operation["responses"]), f"{method} {path}"
+    stale = schema["paths"]["/api/actuals/{id}/submit/"]["post"]["responses"]["409"]
+    assert stale["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Conflict"}
+    upload = schema["paths"]["/api/actuals/{id}/evidence/"]["post"]["requestBody"]["content"]
+    assert set(upload) == {"multipart/form-data"}
+    assert set(schema["components"]["schemas"]["Actual"]["properties"]) >= {"id", "value", "status", "version"}
+    assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
 
 
 def test_the_findings_response_is_an_array_of_the_shape_findings_have(schema: dict, seed_plan) -> None:

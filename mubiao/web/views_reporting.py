@@ -1,0 +1,352 @@
+"""The reporting pages: a reporter's due list and entry form, a reviewer's queue, a figure's history, evidence.
+
+Thin doors over mubiao.reporting.workflow: every write goes through its services (which check the
+permission, lock the row, compare the version and write the audit record), and the page answers
+what the service said — 400 with the refusal next to the field, 409 for a stale save, 403 when not allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from mubiao.accounts.permissions import Action, can, grants_for, require
+from mubiao.audit.models import Door
+from mubiao.audit.services import Actor
+from mubiao.domain.periods import Period
+from mubiao.orgunits.models import OrgUnit
+from mubiao.plans.models import Indicator
+from mubiao.reporting.due import actual_history, due_items, review_queue
+from mubiao.reporting.models import ActualStatus, ActualValue, Evidence
+from mubiao.reporting.workflow import (
+    StaleVersion,
+    WorkflowError,
+    actual_approve,
+    actual_enter,
+    actual_return,
+    actual_submit,
+    actual_unlock,
+    evidence_attach,
+    evidence_read,
+)
+from mubiao.web.reporting import (
+    ValueInputError,
+    entry_page,
+    history_rows,
+    label_of_period,
+    parse_value,
+    review_rows,
+)
+from mubiao.web.reporting import (
+    report_home as report_home_page,
+)
+
+STALE_MESSAGE = "该数据已被他人修改，请刷新后再试"
+
+#: How many approved figures the administrator's unlock list shows: the most recently reviewed first, then
+#: the most recently imported or entered.
+RECENTLY_APPROVED = 50
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.for_user(request.user, Door.WEB)
+
+
+def _denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return render(request, "web/reporting_denied.html", {"message": str(error) or _("无权访问")}, status=403)
+
+
+def _lead_department_ids(indicator: Indicator) -> list[int]:
+    return [department.pk for department in indicator.lead_departments.all()]
+
+
+def _version(text: str | None) -> int | None:
+    try:
+        return int(text) if text not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+# -- the reporter's home -----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def report_home(request: HttpRequest) -> HttpResponse:
+    page = report_home_page(due_items(user=request.user))
+    return render(request, "web/reporting_home.html", {"page": page})
+
+
+# -- the entry page ----------------------------------------------------------------------------------
+
+
+def _entry_target(indicator_id: int, org_unit_id: int, period: str) -> tuple[Indicator, OrgUnit, str]:
+    indicator = get_object_or_404(Indicator.objects.select_related("plan"), pk=indicator_id)
+    org_unit = get_object_or_404(OrgUnit, pk=org_unit_id)
+    try:
+        parsed = Period.parse(period)
+    except ValueError as error:
+        raise Http404(str(error)) from error
+    if not indicator.plan.start_year <= parsed.year <= indicator.plan.end_year:
+        raise Http404(
+            _("期间%(period)s不在规划期%(start)s—%(end)s年内")
+            % {"period": parsed, "start": indicator.plan.start_year, "end": indicator.plan.end_year}
+        )
+    return indicator, org_unit, str(parsed)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_entry(request: HttpRequest, indicator_id: int, org_unit_id: int, period: str) -> HttpResponse:
+    indicator, org_unit, period = _entry_target(indicator_id, org_unit_id, period)
+    actual = ActualValue.objects.filter(indicator=indicator, org_unit=org_unit, period=period).first()
+    actor = _actor(request)
+    departments = _lead_department_ids(indicator)
+    grants = grants_for(request.user)
+    may_enter = can(grants, Action.ENTER, org_unit_id=org_unit.pk)
+    seen = Action.VIEW if actual is not None and actual.status == ActualStatus.APPROVED else Action.VIEW_PENDING
+    try:
+        if request.method == "POST":
+            require(actor, Action.ENTER, obj=actual or indicator, org_unit_id=org_unit.pk, grants=grants)
+            if "submit" in request.POST:
+                require(actor, Action.SUBMIT, obj=actual or indicator, org_unit_id=org_unit.pk, grants=grants)
+        elif not may_enter:
+            require(
+                actor,
+                seen,
+                obj=actual or indicator,
+                org_unit_id=org_unit.pk,
+                lead_department_ids=departments,
+                grants=grants,
+            )
+    except PermissionDenied as error:
+        return _denied(request, error)
+
+    if request.method != "POST":
+        page = entry_page(indicator=indicator, org_unit=org_unit, period=period, actual=actual, may_enter=may_enter)
+        return render(request, "web/reporting_entry.html", {"page": page})
+
+    typed = {"value": request.POST.get("value", ""), "note": request.POST.get("note", "")}
+    errors: dict[str, str] = {}
+    status = 400
+    try:
+        value = parse_value(typed["value"])
+    except ValueInputError as error:
+        errors["value"] = str(error)
+    if not errors:
+        try:
+            _save(request, actor, indicator, org_unit, period, actual, value, typed["note"])
+        except StaleVersion:
+            errors["form"] = _(STALE_MESSAGE)
+            status = 409
+        except _FieldRefused as error:
+            errors[error.field] = str(error)
+        except WorkflowError as error:
+            errors["form"] = str(error)
+        except PermissionDenied as error:
+            return _denied(request, error)
+        else:
+            if "submit" in request.POST:
+                messages.success(request, _("已提交，等待牵头部门审核"))
+            else:
+                messages.success(request, _("草稿已保存"))
+            return HttpResponseRedirect(request.path)
+    # After a refusal the form shows what is stored now; what was typed stays, unless someone else saved since.
+    current = ActualValue.objects.filter(pk=actual.pk).first() if actual is not None else None
+    page = entry_page(
+        indicator=indicator,
+        org_unit=org_unit,
+        period=period,
+        actual=current,
+        may_enter=may_enter,
+        typed=None if status == 409 else typed,
+    )
+    return render(request, "web/reporting_entry.html", {"page": page, "errors": errors}, status=status)
+
+
+class _FieldRefused(WorkflowError):
+    """A refusal that belongs next to one field of the form."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _save(
+    request: HttpRequest,
+    actor: Actor,
+    indicator: Indicator,
+    org_unit: OrgUnit,
+    period: str,
+    actual: ActualValue | None,
+    value: Any,
+    note: str,
+) -> ActualValue:
+    """Save the draft, attach the files, and submit when asked — all or nothing.
+
+    Permission was checked before (so a refusal's security event is not rolled back with the work);
+    a refused file or a refused submission rolls back the saved value too.
+    """
+    seen_version = _version(request.POST.get("version"))
+    uploads = request.FILES.getlist("evidence")
+    submitting = "submit" in request.POST
+    with transaction.atomic():
+        if actual is not None and seen_version != actual.version:
+            raise StaleVersion(STALE_MESSAGE)
+        # Submitting a figure as it stands needs no new draft first; anything else is entered.
+        ready = (
+            actual is not None
+            and actual.value == value
+            and actual.note == note.strip()
+            and actual.status in {ActualStatus.DRAFT.value, ActualStatus.RETURNED.value}
+        )
+        if not (submitting and ready):
+            try:
+                actual = actual_enter(
+                    actor=actor,
+                    indicator=indicator,
+                    org_unit=org_unit,
+                    period=period,
+                    value=value,
+                    note=note,
+                    expected_version=seen_version if actual is not None else None,
+                )
+            except StaleVersion:
+                raise
+            except WorkflowError as error:
+                raise _FieldRefused("value" if "实际值" in str(error) else "form", str(error)) from error
+        assert actual is not None
+        for upload in uploads:
+            try:
+                evidence_attach(actor=actor, actual=actual, filename=upload.name or "", content=upload.read())
+            except StaleVersion:
+                raise
+            except WorkflowError as error:
+                raise _FieldRefused("evidence", str(error)) from error
+        if submitting:
+            actual.refresh_from_db()
+            actual = actual_submit(actor=actor, actual=actual, expected_version=actual.version)
+    return actual
+
+
+# -- the review queue --------------------------------------------------------------------------------
+
+
+def _review_context(request: HttpRequest) -> dict[str, Any]:
+    grants = grants_for(request.user)
+    approved: list[ActualValue] = []
+    if grants.is_admin:
+        approved = list(
+            ActualValue.objects.filter(status=ActualStatus.APPROVED)
+            .select_related("indicator", "org_unit", "submitted_by", "reviewed_by")
+            .order_by(F("reviewed_at").desc(nulls_last=True), "-updated_at", "-pk")[:RECENTLY_APPROVED]
+        )
+    return {
+        "rows": review_rows(review_queue(user=request.user)),
+        "approved": review_rows(approved),
+        "is_admin": grants.is_admin,
+    }
+
+
+@login_required
+@require_safe
+def review_home(request: HttpRequest) -> HttpResponse:
+    grants = grants_for(request.user)
+    if not (grants.is_admin or grants.reviewer_departments):
+        return _denied(request, PermissionDenied(_("只有审核人和管理员可以审核")))
+    return render(request, "web/reporting_review.html", _review_context(request))
+
+
+@login_required
+@require_POST
+def review_step(request: HttpRequest, actual_id: int, step: str) -> HttpResponse:
+    actual = get_object_or_404(ActualValue.objects.select_related("indicator", "org_unit"), pk=actual_id)
+    actor = _actor(request)
+    version = _version(request.POST.get("version"))
+    reason = request.POST.get("reason", "").strip()
+    errors: dict[int, str] = {}
+    status = 400
+    try:
+        if version is None:
+            raise WorkflowError(_("请求缺少版本号，请刷新页面后再试"))
+        if step == "approve":
+            actual_approve(actor=actor, actual=actual, expected_version=version)
+            messages.success(request, _("已通过：%(what)s") % {"what": _describe(actual)})
+        elif step == "return":
+            actual_return(actor=actor, actual=actual, reason=reason, expected_version=version)
+            messages.success(request, _("已退回：%(what)s") % {"what": _describe(actual)})
+        elif step == "unlock":
+            actual_unlock(actor=actor, actual=actual, reason=reason, expected_version=version)
+            messages.success(request, _("已解锁：%(what)s") % {"what": _describe(actual)})
+        else:
+            raise Http404(step)
+    except PermissionDenied as error:
+        return _denied(request, error)
+    except StaleVersion:
+        errors[actual.pk] = _(STALE_MESSAGE)
+        status = 409
+    except WorkflowError as error:
+        errors[actual.pk] = str(error)
+    else:
+        return HttpResponseRedirect(reverse("web:review"))
+    context = _review_context(request) | {"errors": errors, "error_id": actual.pk, "error": errors[actual.pk]}
+    return render(request, "web/reporting_review.html", context, status=status)
+
+
+def _describe(actual: ActualValue) -> str:
+    return f"{actual.org_unit.short_name} · {actual.indicator.name} · {label_of_period(actual.period)}"
+
+
+# -- a figure's history, and its evidence ------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def value_history(request: HttpRequest, actual_id: int) -> HttpResponse:
+    actual = get_object_or_404(ActualValue.objects.select_related("indicator", "org_unit"), pk=actual_id)
+    seen = Action.VIEW if actual.status == ActualStatus.APPROVED else Action.VIEW_PENDING
+    try:
+        require(
+            _actor(request),
+            seen,
+            obj=actual,
+            org_unit_id=actual.org_unit_id,
+            lead_department_ids=_lead_department_ids(actual.indicator),
+        )
+    except PermissionDenied as error:
+        return _denied(request, error)
+    context = {
+        "actual": actual,
+        "what": _describe(actual),
+        "status_label": ActualStatus(actual.status).label,
+        "rows": history_rows(actual_history(actual)),
+        "entry_url": reverse("web:report_entry", args=[actual.indicator_id, actual.org_unit_id, actual.period]),
+    }
+    return render(request, "web/reporting_history.html", context)
+
+
+@login_required
+@require_safe
+def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = get_object_or_404(Evidence.objects.select_related("actual"), pk=evidence_id)
+    try:
+        content = evidence_read(actor=_actor(request), evidence=evidence)
+    except PermissionDenied as error:
+        return _denied(request, error)
+    except WorkflowError as error:
+        raise Http404(str(error)) from error
+    response = HttpResponse(content, content_type=evidence.content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, evidence.filename) or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
