@@ -22,7 +22,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -308,15 +308,20 @@ def actual_submit(*, actor: Actor, actual: ActualValue, expected_version: int) -
     )
 
 
-def actual_approve(*, actor: Actor, actual: ActualValue, expected_version: int) -> ActualValue:
-    """Approve a submitted figure: it counts in official progress from now on, and is locked."""
+def _require_on(actor: Actor, action: Action, actual: ActualValue, obj: models.Model | None = None) -> None:
+    """The permission check of a step on an existing figure: its unit, its indicator's lead departments."""
     require(
         actor,
-        Action.REVIEW,
-        obj=actual,
+        action,
+        obj=obj or actual,
         org_unit_id=actual.org_unit_id,
         lead_department_ids=_lead_departments(actual.indicator),
     )
+
+
+def actual_approve(*, actor: Actor, actual: ActualValue, expected_version: int) -> ActualValue:
+    """Approve a submitted figure: it counts in official progress from now on, and is locked."""
+    _require_on(actor, Action.REVIEW, actual)
     return _step(
         actor=actor,
         actual=actual,
@@ -335,13 +340,7 @@ def actual_approve(*, actor: Actor, actual: ActualValue, expected_version: int) 
 
 def actual_return(*, actor: Actor, actual: ActualValue, reason: str, expected_version: int) -> ActualValue:
     """Send a submitted figure back to its unit, saying why."""
-    require(
-        actor,
-        Action.REVIEW,
-        obj=actual,
-        org_unit_id=actual.org_unit_id,
-        lead_department_ids=_lead_departments(actual.indicator),
-    )
+    _require_on(actor, Action.REVIEW, actual)
     why = _reason_required(reason, _("退回"))
     return _step(
         actor=actor,
@@ -362,13 +361,7 @@ def actual_return(*, actor: Actor, actual: ActualValue, reason: str, expected_ve
 
 def actual_unlock(*, actor: Actor, actual: ActualValue, reason: str, expected_version: int) -> ActualValue:
     """Reopen an approved figure (administrators only): it goes back to its unit as returned."""
-    require(
-        actor,
-        Action.UNLOCK,
-        obj=actual,
-        org_unit_id=actual.org_unit_id,
-        lead_department_ids=_lead_departments(actual.indicator),
-    )
+    _require_on(actor, Action.UNLOCK, actual)
     why = _reason_required(reason, _("解锁"))
     return _step(
         actor=actor,
@@ -429,13 +422,7 @@ def evidence_read(*, actor: Actor, evidence: Evidence) -> bytes:
     """The file's bytes, for those who may see its figure (anyone once approved)."""
     actual = ActualValue.objects.select_related("indicator").get(pk=evidence.actual_id)
     action = Action.VIEW if actual.status == ActualStatus.APPROVED else Action.VIEW_PENDING
-    require(
-        actor,
-        action,
-        obj=evidence,
-        org_unit_id=actual.org_unit_id,
-        lead_department_ids=_lead_departments(actual.indicator),
-    )
+    _require_on(actor, action, actual, obj=evidence)
     try:
         return evidence_bytes(evidence.stored_name, evidence.sha256)
     except (EvidenceRefused, OSError) as error:
