@@ -183,12 +183,7 @@ class RankingFilter(serializers.Serializer):
         return value
 
     def validate_period(self, value: str) -> Period:
-        try:
-            return Period.parse(value)
-        except ValueError:
-            raise serializers.ValidationError(
-                _("“{input}”不是有效的期间：应为 2019、2019-Q3 或 2019-07。").format(input=value.strip())
-            ) from None
+        return period_field_value(value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         period = attrs.get("period")
@@ -235,3 +230,13 @@ def parse_filters(
     serializer = serializer_class(data=present, context=context or {})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def period_field_value(value: str) -> Period:
+    """A period query or body field read strictly (2019, 2019-Q3, 2019-07), refused with the API's message."""
+    try:
+        return Period.parse(value)
+    except ValueError:
+        raise serializers.ValidationError(
+            _("“{input}”不是有效的期间：应为 2019、2019-Q3 或 2019-07。").format(input=value.strip())
+        ) from None

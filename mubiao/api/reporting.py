@@ -38,7 +38,7 @@ from rest_framework.views import APIView
 
 from mubiao.accounts.permissions import Action, can, grants_for, require
 from mubiao.api import selectors
-from mubiao.api.filters import PlanFilter, RecordField, parse_filters, unit_ids
+from mubiao.api.filters import PlanFilter, RecordField, parse_filters, period_field_value, unit_ids
 from mubiao.api.permissions import REPORTING_PERMISSION_CLASSES
 from mubiao.api.serializers import OrgUnitRefSerializer, PlainDecimalField, TargetIndicatorSerializer
 from mubiao.audit.models import Door
@@ -293,12 +293,7 @@ class ActualEnterSerializer(serializers.Serializer):
     version = _version_field(required=False)
 
     def validate_period(self, value: str) -> Period:
-        try:
-            return Period.parse(value)
-        except ValueError:
-            raise serializers.ValidationError(
-                _("“{input}”不是有效的期间：应为 2019、2019-Q3 或 2019-07。").format(input=value.strip())
-            ) from None
+        return period_field_value(value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         indicator: Indicator = attrs["indicator"]
