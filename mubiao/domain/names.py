@@ -32,6 +32,21 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", normalise_text(text))
 
 
+_STEM_ENDINGS = ("自治县", "县", "区", "市", "镇", "乡", "街道")
+
+
+def stem(name: str) -> str:
+    """A unit's name without its administrative ending, the short form tables use: 鹿寨县 → 鹿寨.
+
+    Only when at least two characters remain, so 城区 or 郊区 keep their ending.
+    """
+    folded = squash(name)
+    for ending in _STEM_ENDINGS:
+        if folded.endswith(ending) and len(folded) - len(ending) >= 2:
+            return folded[: -len(ending)]
+    return folded
+
+
 def kind_from_name(name: str) -> str:
     """The likely kind of a unit from its name's ending (鹿寨县 → county); 'other' when it does not say."""
     folded = squash(name)

@@ -14,6 +14,17 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
+SPREADSHEET_ERRORS = {
+    "#REF!": "引用无效",
+    "#DIV/0!": "除数为零",
+    "#N/A": "值不可用",
+    "#VALUE!": "值类型错误",
+    "#NAME?": "名称无法识别",
+    "#NUM!": "数值无效",
+    "#NULL!": "区域不相交",
+}
+
+
 class NumberFormatError(ValueError):
     """A cell that should hold a number holds something else; the message says what."""
 
@@ -40,6 +51,14 @@ def parse_decimal(text: str | None) -> Decimal | None:
     if _THOUSANDS.match(folded):
         folded = folded.replace(",", "")
     if not _PLAIN.match(folded):
+        if folded.upper() in SPREADSHEET_ERRORS:
+            raise NumberFormatError(
+                f"单元格是 Excel 错误值“{folded}”（{SPREADSHEET_ERRORS[folded.upper()]}），请先在 Excel 中修正"
+            )
+        if folded.startswith("="):
+            raise NumberFormatError(
+                f"公式“{folded}”没有保存计算结果（文件未经 Excel 计算后保存），请在 Excel 中打开并保存后再导入"
+            )
         if folded.endswith("%"):
             raise NumberFormatError(f"“{text}”是百分数，这里需要一个数值")
         if folded.endswith(("万", "亿")):
@@ -49,6 +68,43 @@ def parse_decimal(text: str | None) -> Decimal | None:
         return Decimal(folded)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid literals
         raise NumberFormatError(f"“{text}”不是数值") from exc
+
+
+_SCALED = re.compile(r"^(?P<number>[+-]?[\d,.]+)(?P<scale>万|亿)$")
+_SCALES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+PERCENT_UNITS = {"%", "％", "百分比"}
+
+
+def parse_quantity(text: str | None, unit_of_measure: str = "") -> Decimal | None:
+    """A cell's value in the column's unit of measure, reading the written forms people use.
+
+    Beyond parse_decimal: "15%" is read as 15 where the unit is %, "1.2万" as 12000 where the unit
+    carries no 万 or 亿 of its own (1.2万 in a 人 column is 12000 people). Where the unit does
+    (1.2万 in a 万元 column) the figure cannot be read without guessing, so it is refused.
+    """
+    try:
+        return parse_decimal(text)
+    except NumberFormatError:
+        assert text is not None
+        folded = normalise_text(text).replace(" ", "")
+        unit = normalise_text(unit_of_measure)
+        if folded.endswith("%") and unit in PERCENT_UNITS:
+            return parse_decimal(folded[:-1])
+        scaled = _SCALED.match(folded)
+        if scaled and unit and not any(scale in unit for scale in _SCALES):
+            number = parse_decimal(scaled.group("number"))
+            if number is not None:
+                return number * _SCALES[scaled.group("scale")]
+        if folded.endswith("%"):
+            raise NumberFormatError(
+                f"“{text}”是百分数，但本列的计量单位是“{unit_of_measure or '未注明'}”，无法确定数值"
+            ) from None
+        if scaled:
+            raise NumberFormatError(
+                f"“{text}”带有“{scaled.group('scale')}”，而本列的计量单位是“{unit_of_measure or '未注明'}”，"
+                "无法确定数值：请写成按计量单位的纯数值"
+            ) from None
+        raise
 
 
 def looks_numeric(text: str | None) -> bool:

@@ -8,14 +8,19 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class HeaderUnit:
-    """A unit named in the header, with where (1-based) the name stands."""
+    """A unit named in the header, with where (1-based) the name stands.
+
+    `part_of` names the whole an 'of which' (其中) unit belongs to: another unit's name, or the
+    total's label when the part is of the area itself. Parts never add into a total.
+    """
 
     name: str
     row: int
     column: int
+    part_of: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellValue:
     """One value read from the table. `unit` None is the row's total (the area's own target)."""
 
@@ -40,6 +45,8 @@ class IndicatorReading:
     lead_departments: list[str] = field(default_factory=list)
     responsible_units: str = ""
     remarks: str = ""
+    unit_of_measure: str = ""  # as the table states it (header, units line); empty: read from the goal text
+    parent_number: str | None = None  # the whole an 'of which' (其中) indicator is part of
 
 
 @dataclass

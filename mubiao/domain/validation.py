@@ -57,6 +57,12 @@ class PlanFacts:
     units: list[str]
     indicators: list[IndicatorFacts]
     cells: dict[CellKey, Decimal] = field(default_factory=dict)
+    #: 'of which' (其中) units → their whole (a unit's name or the city's); parts never add into totals.
+    unit_parts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def summed_units(self) -> list[str]:
+        return [name for name in self.units if name not in self.unit_parts]
 
     @property
     def years(self) -> range:
@@ -73,14 +79,24 @@ def better_or_equal(direction: Direction, value: Decimal, bound: Decimal) -> boo
     return value >= bound if direction is Direction.HIGHER else value <= bound
 
 
+RATE_UNITS = {"%", "％", "‰", "百分点", "个百分点"}
+
+
+def adds_up(indicator: IndicatorFacts) -> bool:
+    """Whether units' figures add up to the total: counts and amounts do, rates and shares do not."""
+    return indicator.unit_of_measure.strip() not in RATE_UNITS
+
+
 def check_sums(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]:
     """sum_mismatch: the units of a row must add up to the row's total (the city's own cell)."""
+    if not adds_up(indicator):
+        return
     for year in facts.years:
         for level in ("committed", "stretch", "actual"):
             total = facts.value(indicator.key, facts.city, year, level)
             if total is None:
                 continue
-            values = {name: facts.value(indicator.key, name, year, level) for name in facts.units}
+            values = {name: facts.value(indicator.key, name, year, level) for name in facts.summed_units}
             found = sum((v for v in values.values() if v is not None), Decimal(0))
             if found == total:
                 continue
@@ -232,6 +248,32 @@ def check_parts(facts: PlanFacts, indicator: IndicatorFacts, parent: IndicatorFa
                 )
 
 
+def check_unit_parts(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]:
+    """part_exceeds_whole: an 'of which' (其中) unit can never have more than the unit it is part of."""
+    for part_name, whole_name in facts.unit_parts.items():
+        for year in facts.years:
+            for level in ("committed", "stretch", "actual"):
+                part = facts.value(indicator.key, part_name, year, level)
+                whole = facts.value(indicator.key, whole_name, year, level)
+                if part is None or whole is None or part <= whole or indicator.direction is Direction.LOWER:
+                    continue
+                yield Finding(
+                    rule="part_exceeds_whole",
+                    severity=Severity.ERROR,
+                    indicator=indicator.name,
+                    indicator_number=indicator.number,
+                    year=year,
+                    level=level,
+                    unit=part_name,
+                    expected=whole,
+                    found=part,
+                    message=(
+                        f"{indicator.name} {year}年{LEVEL_LABELS[level]}：其中项{part_name}的{fmt(part)}"
+                        f"超过了{whole_name}的{fmt(whole)}。"
+                    ),
+                )
+
+
 def validate_plan(facts: PlanFacts) -> list[Finding]:
     """Every finding for the plan, ordered by indicator, year, row, severity and unit."""
     by_key = {indicator.key: indicator for indicator in facts.indicators}
@@ -241,6 +283,7 @@ def validate_plan(facts: PlanFacts) -> list[Finding]:
         findings.extend(check_milestones(facts, indicator))
         findings.extend(check_stretch(facts, indicator))
         findings.extend(check_against_last_actual(facts, indicator))
+        findings.extend(check_unit_parts(facts, indicator))
         if indicator.parent_key and indicator.parent_key in by_key:
             findings.extend(check_parts(facts, indicator, by_key[indicator.parent_key]))
     return sort_findings(findings, [i.number for i in facts.indicators], [facts.city, *facts.units])

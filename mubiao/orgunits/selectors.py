@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mubiao.domain.names import closest, squash
+from mubiao.domain.names import closest, squash, stem
 from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
 
 
@@ -48,9 +48,12 @@ class UnitResolver:
 
     area: OrgUnit
     by_name: dict[str, OrgUnit] = field(default_factory=dict)
+    by_stem: dict[str, OrgUnit | None] = field(default_factory=dict)  # None: two units share the stem
 
     def match(self, name: str) -> OrgUnit | None:
-        return self.by_name.get(squash(name))
+        """By name, short name or alias; else by the short form without its ending (鹿寨 = 鹿寨县)."""
+        wanted = squash(name)
+        return self.by_name.get(wanted) or self.by_stem.get(wanted) or self.by_stem.get(stem(wanted))
 
     def suggestions(self, name: str) -> list[str]:
         """Short names of the units most like a name that matched none."""
@@ -62,6 +65,19 @@ class UnitResolver:
     def add(self, unit: OrgUnit, aliases: Sequence[str] = ()) -> None:
         for key in _names_of(unit, aliases):
             self.by_name.setdefault(key, unit)
+            short = stem(key)
+            if short != key:
+                known = self.by_stem.get(short, unit)
+                self.by_stem[short] = unit if known is not None and known.pk == unit.pk else None
+
+
+def known_unit_names() -> set[str]:
+    """Every name, short name, alias and short form of every unit: what a place in a table looks like."""
+    names: set[str] = set()
+    for name, short_name in OrgUnit.objects.values_list("name", "short_name"):
+        names |= {squash(name), squash(short_name), stem(squash(name)), stem(squash(short_name))}
+    names |= {squash(alias) for alias in OrgUnitAlias.objects.values_list("alias", flat=True)}
+    return {name for name in names if name}
 
 
 def unit_resolver(area: OrgUnit) -> UnitResolver:

@@ -88,6 +88,12 @@ class PlanUnit(models.Model):
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="plan_columns")
     position = models.PositiveIntegerField(_("列序"))
     header_name = models.CharField(_("表头名称"), max_length=100)
+    part_of = models.CharField(
+        _("其中项所属"),
+        max_length=100,
+        blank=True,
+        help_text=_("“其中”单位所属的单位（表头名称或地区名称）；其中项不计入合计"),
+    )
 
     class Meta:
         verbose_name = _("规划单位列")

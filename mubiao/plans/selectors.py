@@ -67,11 +67,12 @@ class PlanColumn:
     org_unit_id: int
     name: str  # the table's short name
     full_name: str
+    part_of: str = ""  # an 'of which' (其中) unit: the name of its whole
 
 
 def plan_columns(plan: Plan) -> list[PlanColumn]:
     return [
-        PlanColumn(org_unit_id=pu.org_unit_id, name=pu.header_name, full_name=pu.org_unit.name)
+        PlanColumn(org_unit_id=pu.org_unit_id, name=pu.header_name, full_name=pu.org_unit.name, part_of=pu.part_of)
         for pu in PlanUnit.objects.filter(plan=plan).select_related("org_unit").order_by("position")
     ]
 
@@ -110,6 +111,7 @@ def plan_facts(plan: Plan, *, with_actuals: bool = True) -> PlanFacts:
         end_year=plan.end_year,
         city=plan.area.name,
         units=[column.name for column in columns],
+        unit_parts={column.name: column.part_of for column in columns if column.part_of},
         indicators=[
             IndicatorFacts(
                 key=str(indicator.pk),

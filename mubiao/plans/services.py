@@ -162,11 +162,13 @@ class _PlanImport:
         for position, header in enumerate(self.reading.units, start=1):
             unit = resolver.match(header.name)
             if unit is None and (area_is_new or self.create_units):
+                # An 'of which' unit is created under its whole; every other unit under the area.
+                whole = matched.get(header.part_of) if header.part_of else None
                 unit = orgunit_create(
                     name=header.name,
                     short_name=header.name,
                     kind=kind_from_name(header.name),
-                    parent=area,
+                    parent=whole or area,
                     position=position,
                     actor=self.actor,
                     reason=self.reason,
@@ -260,11 +262,14 @@ class _PlanImport:
         for position, header in enumerate(self.reading.units, start=1):
             unit = units[header.name]
             column = existing.get(unit.pk)
+            part_of = header.part_of or ""
             if column is None:
-                PlanUnit.objects.create(plan=plan, org_unit=unit, position=position, header_name=header.name)
-            elif (column.position, column.header_name) != (position, header.name):
-                column.position, column.header_name = position, header.name
-                column.save(update_fields=["position", "header_name"])
+                PlanUnit.objects.create(
+                    plan=plan, org_unit=unit, position=position, header_name=header.name, part_of=part_of
+                )
+            elif (column.position, column.header_name, column.part_of) != (position, header.name, part_of):
+                column.position, column.header_name, column.part_of = position, header.name, part_of
+                column.save(update_fields=["position", "header_name", "part_of"])
 
     def departments(self, names: Iterable[str]) -> list[Department]:
         found = []
@@ -318,13 +323,39 @@ class _PlanImport:
                 changed += before is not None
             self.milestones(indicator, reading)
             result[reading.number] = indicator
+        changed += self._link_parts(result)
         return result, changed
+
+    def _link_parts(self, indicators: dict[str, Indicator]) -> int:
+        """'Of which' indicators point at their whole; set once every indicator of the table exists."""
+        changed = 0
+        for reading in self.reading.indicators:
+            indicator = indicators[reading.number]
+            parent = indicators.get(reading.parent_number) if reading.parent_number else None
+            if indicator.parent_id == (parent.pk if parent else None):
+                continue
+            before = {"parent": indicator.parent_id}
+            indicator.parent = parent
+            indicator.save(update_fields=["parent"])
+            self.audit.append(
+                audit_entry(
+                    action="update",
+                    obj=indicator,
+                    before=before,
+                    after={"parent": indicator.parent_id},
+                    reason=self.reason,
+                )
+            )
+            changed += 1
+        return changed
 
     @staticmethod
     def _apply(indicator: Indicator, reading: IndicatorReading, position: int) -> None:
         indicator.name = reading.name
         indicator.goal_text = reading.goal_text
-        indicator.unit_of_measure = infer_unit_of_measure(reading.goal_text, indicator.unit_of_measure)
+        indicator.unit_of_measure = reading.unit_of_measure or infer_unit_of_measure(
+            reading.goal_text, indicator.unit_of_measure
+        )
         indicator.responsible_units = reading.responsible_units
         indicator.remarks = reading.remarks
         indicator.position = position

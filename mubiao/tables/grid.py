@@ -4,24 +4,45 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mubiao.domain.problems import Problem, TableError
 
 _ENCODINGS = ("utf-8", "gb18030")
 
 
+#: A merged range, 0-based and inclusive: (top row, left column, bottom row, right column).
+Merge = tuple[int, int, int, int]
+
+
 @dataclass
 class Grid:
-    """The cells of one table as text, rows and columns 0-based here (messages say them 1-based)."""
+    """The cells of one table as text, rows and columns 0-based here (messages say them 1-based).
+
+    Numbers from spreadsheets arrive as their text (12, 0.35, 15.5%); a merged range keeps its text
+    in its top-left cell only, and is listed in `merges` so each reader decides how to spread it.
+    """
 
     source: str
     rows: list[list[str]]
     sheet: str = ""
+    merges: list[Merge] = field(default_factory=list)
 
     def cell(self, row: int, column: int) -> str:
+        if row >= len(self.rows):
+            return ""
         cells = self.rows[row]
         return cells[column] if column < len(cells) else ""
+
+    def merge_origins(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Every covered cell of a merged range → the range's top-left cell (which holds the text)."""
+        origins: dict[tuple[int, int], tuple[int, int]] = {}
+        for top, left, bottom, right in self.merges:
+            for row in range(top, bottom + 1):
+                for column in range(left, right + 1):
+                    if (row, column) != (top, left):
+                        origins[(row, column)] = (top, left)
+        return origins
 
     @property
     def width(self) -> int:

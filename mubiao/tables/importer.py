@@ -2,40 +2,80 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mubiao.audit.services import Actor
+from mubiao.domain.names import squash, stem
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import TableReading
 from mubiao.orgunits.models import OrgUnit
-from mubiao.orgunits.selectors import area_find
+from mubiao.orgunits.selectors import area_find, known_unit_names, unit_resolver
 from mubiao.plans.services import ImportOutcome, plan_import_table
-from mubiao.tables.grid import read_text_grid
-from mubiao.tables.structure import read_table
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".tsv", ".csv", ".tab", ""}
+from mubiao.tables.mapping import LayoutMapping
+from mubiao.tables.sources import read_grids
+from mubiao.tables.understanding import Understanding, understand
 
 
-def read_file(content: bytes, filename: str) -> TableReading:
-    """Understand a table file without writing anything."""
-    if len(content) > MAX_FILE_BYTES:
-        raise TableError(
-            filename,
-            [
-                Problem(
-                    f"文件过大（{len(content) // 1024 // 1024} MB）",
-                    expected=f"不超过{MAX_FILE_BYTES // 1024 // 1024} MB",
-                )
-            ],
-        )
-    suffix = Path(filename).suffix.lower()
-    if suffix not in TEXT_SUFFIXES:
-        raise TableError(
-            filename,
-            [Problem(f"暂不支持“{suffix}”格式", expected="制表符分隔的文本（.txt/.tsv）或 CSV（.csv）")],
-        )
-    return read_table(read_text_grid(content, filename))
+@dataclass
+class ImportPreview:
+    """A table as understood, and what committing it would do to the register: the area, new units."""
+
+    understanding: Understanding
+    area_name: str
+    area_exists: bool
+    new_units: list[str] = field(default_factory=list)
+    suggestions: dict[str, list[str]] = field(default_factory=dict)  # new unit → known names like it
+
+    @property
+    def reading(self) -> TableReading | None:
+        return self.understanding.reading
+
+
+def understand_file(content: bytes, filename: str, mapping: LayoutMapping | None = None) -> Understanding:
+    """Understand a table file without writing anything; a file that cannot be opened raises TableError."""
+    grids = read_grids(content, filename)
+    known = known_unit_names()
+
+    def is_known(name: str) -> bool:
+        folded = squash(name)
+        return folded in known or stem(folded) in known
+
+    return understand(grids, Path(filename).name, mapping, is_known)
+
+
+def preview_file(content: bytes, filename: str, mapping: LayoutMapping | None = None) -> ImportPreview:
+    """What importing the file would do, for the preview page and `mubiao import --dry-run`."""
+    understanding = understand_file(content, filename, mapping)
+    reading = understanding.reading
+    area_name = (mapping.area if mapping and mapping.area else "") or (reading.area_name if reading else "")
+    area = area_find(area_name) if area_name else None
+    preview = ImportPreview(
+        understanding=understanding, area_name=area.name if area else area_name, area_exists=bool(area)
+    )
+    if reading is None:
+        return preview
+    if area is None:
+        preview.new_units = [unit.name for unit in reading.units]
+        if not area_name:
+            understanding.problems.append(
+                Problem("无法从表格标题判断所属地区", expected="在映射中填写地区（area），如 柳州市")
+            )
+        return preview
+    resolver = unit_resolver(area)
+    for unit in reading.units:
+        if resolver.match(unit.name) is None:
+            preview.new_units.append(unit.name)
+            preview.suggestions[unit.name] = resolver.suggestions(unit.name)
+    return preview
+
+
+def read_file(content: bytes, filename: str, mapping: LayoutMapping | None = None) -> TableReading:
+    """Understand a table file, or raise TableError naming every problem with its row and column."""
+    understanding = understand_file(content, filename, mapping)
+    if understanding.reading is None or understanding.problems:
+        raise understanding.error()
+    return understanding.reading
 
 
 def import_reading(
@@ -70,10 +110,11 @@ def import_table(
     actor: Actor,
     area_name: str | None = None,
     create_units: bool = False,
+    mapping: LayoutMapping | None = None,
 ) -> ImportOutcome:
     """Read a table file and bring it into its plan; nothing is written on error."""
     return import_reading(
-        reading=read_file(content, filename),
+        reading=read_file(content, filename, mapping),
         content=content,
         filename=filename,
         actor=actor,

@@ -23,6 +23,8 @@ from mubiao.domain.numbers import NumberFormatError, is_blank, normalise_text, p
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import CellValue, HeaderUnit, IndicatorReading, TableReading
 from mubiao.tables.grid import Grid
+from mubiao.tables.mapping import LayoutMapping
+from mubiao.tables.understanding import LayoutResult
 
 LABEL_ROLES = {
     "序号": "number",
@@ -101,8 +103,10 @@ class _Mapping:
 class TableReader:
     """Reads one grid into a TableReading, or raises TableError listing every problem found."""
 
-    def __init__(self, grid: Grid) -> None:
+    def __init__(self, grid: Grid, label_row: int | None = None) -> None:
         self.grid = grid
+        self.given_label_row = label_row  # 0-based, when a person has said which row it is
+        self.found_label_row = 0
         self.problems: list[Problem] = []
         self.notes: list[str] = []
         self.mapping_notes: list[str] = []
@@ -110,6 +114,17 @@ class TableReader:
     # -- the header -------------------------------------------------------------------------
 
     def _label_row(self) -> int:
+        if self.given_label_row is not None:
+            if self.given_label_row >= len(self.grid.rows):
+                raise TableError(
+                    self.grid.source,
+                    [
+                        Problem(
+                            f"表头行第{self.given_label_row + 1}行超出了表格", expected=f"1至{len(self.grid.rows)}之间"
+                        )
+                    ],
+                )
+            return self.given_label_row
         for index, cells in enumerate(self.grid.rows):
             roles = {LABEL_ROLES.get(squash(cell)) for cell in cells} - {None}
             if len(roles & {"number", "name", "goal", "responsible", "total"}) >= 2:
@@ -172,7 +187,7 @@ class TableReader:
 
     def read(self) -> TableReading:
         grid = self.grid
-        label_row = self._label_row()
+        label_row = self.found_label_row = self._label_row()
         label_cells = {squash(cell) for cell in grid.rows[label_row]}
         roles = {LABEL_ROLES.get(squash(cell)): col for col, cell in enumerate(grid.rows[label_row]) if cell.strip()}
         first_data = self._first_data_row(label_row)
@@ -643,3 +658,40 @@ def _plan_title(title: str) -> str:
 def read_table(grid: Grid) -> TableReading:
     """Understand one grid as a decomposition table."""
     return TableReader(grid).read()
+
+
+def read_blocks(grid: Grid, mapping: LayoutMapping) -> LayoutResult:
+    """The block layout as the understanding needs it: the reading or its problems, and row roles."""
+    label_row = mapping.header_rows[0] - 1 if mapping.header_rows else None
+    reader = TableReader(grid, label_row)
+    effective = LayoutMapping(**{**vars(mapping), "layout": "blocks"})
+    try:
+        reading = reader.read()
+    except TableError as error:
+        return LayoutResult(layout="blocks", mapping=effective, reading=None, problems=error.problems)
+    value_rows = {value.row for value in reading.values}
+    value_columns = {value.column for value in reading.values}
+    first_data = min(value_rows, default=1)
+    header = reader.found_label_row + 1
+    effective.header_rows = [header, first_data - 1] if first_data > header else [header, header]
+    rows: dict[int, str] = {}
+    for index, cells in enumerate(grid.rows, start=1):
+        joined = squash("".join(cells))
+        if not joined:
+            rows[index] = "blank"
+        elif index < header:
+            rows[index] = "title"
+        elif index < first_data:
+            rows[index] = "header"
+        elif index in value_rows:
+            rows[index] = "data"
+        elif _NOTE.match(joined):
+            rows[index] = "note"
+        else:
+            rows[index] = "text"
+    columns = {column: "value" for column in value_columns}
+    for column, cell in enumerate(grid.rows[reader.found_label_row], start=1):
+        role = LABEL_ROLES.get(squash(cell))
+        if role in {"number", "name", "goal", "responsible", "remark", "year", "level"} and column not in columns:
+            columns[column] = {"name": "label"}.get(role, role)
+    return LayoutResult(layout="blocks", mapping=effective, reading=reading, row_roles=rows, column_roles=columns)

@@ -219,9 +219,9 @@ def test_a_missing_file_is_a_clear_error(db, tmp_path, capsys) -> None:
     assert "文件不存在" in capsys.readouterr().err
 
 
-def test_an_unsupported_format_is_named(db, tmp_path, capsys) -> None:
-    assert run("import", write(tmp_path, "plan.pdf", b"%PDF-1.4 ...")) == 2
-    assert "暂不支持“.pdf”格式" in capsys.readouterr().err
+def test_a_pdf_is_refused_by_its_content_with_what_to_do_instead(db, tmp_path, capsys) -> None:
+    assert run("import", write(tmp_path, "plan.txt", b"%PDF-1.4 ...")) == 2
+    assert "PDF 文件，请先复制或导出表格为文本/Excel" in capsys.readouterr().err
 
 
 def test_the_example_command_loads_the_bundled_plan_once(db, capsys) -> None:

@@ -10,7 +10,7 @@ from django.core.management.base import CommandParser
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
 from mubiao.domain.numbers import format_decimal
-from mubiao.domain.problems import TableError
+from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.values import LEVEL_LABELS
 from mubiao.plans.management.output import (
     MubiaoCommand,
@@ -25,9 +25,12 @@ from mubiao.plans.management.output import (
     steps,
     units_json,
 )
+from mubiao.plans.management.preview import preview_json, print_preview
 from mubiao.plans.selectors import plan_findings
 from mubiao.plans.services import ImportOutcome
-from mubiao.tables.importer import import_reading, read_file
+from mubiao.tables.importer import ImportPreview, import_reading, preview_file
+from mubiao.tables.mapping import LayoutMapping
+from mubiao.tables.understanding import parse_mapping
 
 
 def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
@@ -51,29 +54,47 @@ def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
 
 
 class Command(MubiaoCommand):
-    help = "导入目标分解表（制表符分隔的文本或 CSV；UTF-8 或 GBK）：全部成功或全部不写入。"
+    help = (
+        "导入目标分解表（Excel .xlsx、Word .docx、CSV 或制表符分隔的文本；UTF-8 或 GBK）：全部成功或全部不写入。"
+        "加 --dry-run 只显示识别结果，不写入。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="目标分解表文件")
         parser.add_argument("--format", choices=["table", "json"], default="table", help="输出格式")
         parser.add_argument("--area", help="表格所属地区（标题中看不出时使用），如 柳州市")
-        parser.add_argument("--create-units", action="store_true", help="确认创建表头中的新单位")
+        parser.add_argument("--create-units", action="store_true", help="确认创建表中的新单位")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="只显示识别结果（表格结构、单位、指标、合计校验），不写入"
+        )
+        parser.add_argument("--mapping", help="用保存的映射文件（JSON）纠正识别结果")
+        parser.add_argument("--save-mapping", help="把识别所用的映射写入此文件，修改后可用 --mapping 传回")
+        parser.add_argument("--sheet", help="要导入的工作表名称（Excel）或表格（Word：表1、表2…）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_json = options["format"] == "json"
         path = Path(options["file"])
         content = read_input(path, as_json)
+        mapping = self._mapping(options, as_json)
         with steps(3, quiet=as_json) as advance:
             try:
                 advance("识别表格结构")
-                reading = read_file(content, path.name)
+                preview = preview_file(content, path.name, mapping)
+                if options["save_mapping"]:
+                    Path(options["save_mapping"]).write_text(preview.understanding.mapping.to_json() + "\n", "utf-8")
+                if options["dry_run"]:
+                    self._show(preview, as_json)
+                    return
+                if not preview.understanding.can_commit:
+                    raise preview.understanding.error()
+                assert preview.reading is not None
                 advance("写入数据库")
                 outcome = import_reading(
-                    reading=reading,
+                    reading=preview.reading,
                     content=content,
                     filename=path.name,
                     actor=Actor.command_line(Door.IMPORT),
-                    area_name=options["area"],
+                    area_name=options["area"] or mapping.area,
                     create_units=options["create_units"],
                 )
             except TableError as error:
@@ -106,3 +127,33 @@ class Command(MubiaoCommand):
             out.print(f"  [dim]{note}[/]")
         findings_table([f for f in findings if f.severity.value != "info"], out)
         out.print(findings_summary(findings))
+
+    @staticmethod
+    def _mapping(options: dict[str, Any], as_json: bool) -> LayoutMapping:
+        mapping = LayoutMapping()
+        if options["mapping"]:
+            path = Path(options["mapping"])
+            try:
+                mapping = parse_mapping(path.read_text("utf-8"), path.name)
+            except OSError as exc:
+                fail_with_table_error(TableError(path.name, [Problem(f"无法读取映射文件：{exc.strerror}")]), as_json)
+            except (TableError, UnicodeDecodeError) as exc:
+                error = (
+                    exc if isinstance(exc, TableError) else TableError(path.name, [Problem("映射文件不是 UTF-8 文本")])
+                )
+                fail_with_table_error(error, as_json)
+        if options["sheet"]:
+            mapping.sheet = options["sheet"]
+        if options["area"]:
+            mapping.area = options["area"]
+        return mapping
+
+    @staticmethod
+    def _show(preview: ImportPreview, as_json: bool) -> None:
+        """--dry-run: the understanding, and exit 2 when the table could not be committed as it is."""
+        if as_json:
+            print_json(preview_json(preview))
+        else:
+            print_preview(preview, console())
+        if not preview.understanding.can_commit:
+            raise SystemExit(2)

@@ -1,0 +1,189 @@
+"""`mubiao import --dry-run`: what mubiao understood of a table, as text for people or as JSON."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from mubiao.domain.findings import decimal_to_json
+from mubiao.domain.numbers import format_decimal
+from mubiao.domain.values import LEVEL_LABELS
+from mubiao.plans.management.output import findings_summary, findings_table
+from mubiao.tables.importer import ImportPreview
+from mubiao.tables.mapping import LAYOUT_LABELS
+from mubiao.tables.understanding import COLUMN_ROLE_LABELS, ROW_ROLE_LABELS
+
+
+def preview_json(preview: ImportPreview) -> dict[str, Any]:
+    understanding = preview.understanding
+    reading = understanding.reading
+    new_units = set(preview.new_units)
+    return {
+        "file": understanding.filename,
+        "sheet": understanding.grid.sheet,
+        "sheets": understanding.sheets,
+        "layout": understanding.layout,
+        "can_commit": understanding.can_commit,
+        "mapping": asdict(understanding.mapping),
+        "area": {"name": preview.area_name, "exists": preview.area_exists},
+        "title": reading.title if reading else "",
+        "plan_title": reading.plan_title if reading else "",
+        "years": [reading.start_year, reading.end_year] if reading else None,
+        "units": [
+            {
+                "name": unit.name,
+                "row": unit.row,
+                "column": unit.column,
+                "part_of": unit.part_of,
+                "new": unit.name in new_units,
+                "suggestions": preview.suggestions.get(unit.name, []),
+            }
+            for unit in (reading.units if reading else [])
+        ],
+        "indicators": [
+            {
+                "number": indicator.number,
+                "name": indicator.name,
+                "unit_of_measure": indicator.unit_of_measure,
+                "parent": indicator.parent_number,
+                "lead_departments": indicator.lead_departments,
+                "remarks": indicator.remarks,
+            }
+            for indicator in (reading.indicators if reading else [])
+        ],
+        "cells": [
+            {
+                "row": value.row,
+                "column": value.column,
+                "indicator": value.indicator_number,
+                "unit": value.unit,
+                "year": value.year,
+                "level": value.level,
+                "value": decimal_to_json(value.value),
+            }
+            for value in (reading.values if reading else [])
+        ],
+        "rows": {str(row): role for row, role in sorted(understanding.row_roles.items())},
+        "columns": {str(column): role for column, role in sorted(understanding.column_roles.items())},
+        "reconciliations": [
+            {
+                "indicator": r.indicator_number,
+                "year": r.year,
+                "level": r.level,
+                "total": decimal_to_json(r.total),
+                "units_sum": decimal_to_json(r.units_sum),
+                "reconciles": r.reconciles,
+                "row": r.row,
+                "column": r.column,
+            }
+            for r in understanding.reconciliations
+        ],
+        "findings": [finding.as_dict() for finding in understanding.findings],
+        "problems": [problem.as_dict(understanding.filename) for problem in understanding.problems],
+        "proposals": understanding.proposals,
+        "notes": reading.notes if reading else [],
+    }
+
+
+def _numbers(items: list[int] | None) -> str:
+    return "、".join(str(item) for item in items) if items else "无"
+
+
+def print_preview(preview: ImportPreview, out: Console) -> None:
+    understanding = preview.understanding
+    reading = understanding.reading
+    mapping = understanding.mapping
+    sheet = f" · 工作表“{understanding.grid.sheet}”" if understanding.grid.sheet else ""
+    others = (
+        f"（共{len(understanding.sheets)}个：{'、'.join(understanding.sheets)}）"
+        if len(understanding.sheets) > 1
+        else ""
+    )
+    out.print(f"[bold]{understanding.filename}[/]{sheet}{others}")
+    out.print(f"表格结构：{LAYOUT_LABELS.get(understanding.layout, understanding.layout)}")
+    header = f"第{mapping.header_rows[0]}—{mapping.header_rows[1]}行" if mapping.header_rows else "未找到"
+    out.print(
+        f"  表头 {header}；名称列 第{mapping.label_column or '—'}列；"
+        f"合计行 {_numbers(mapping.total_rows)}；合计列 {_numbers(mapping.total_columns)}；"
+        f"其中行 {_numbers(mapping.part_rows)}；其中列 {_numbers(mapping.part_columns)}"
+    )
+    roles = Counter(understanding.row_roles.values())
+    out.print("  各行：" + "，".join(f"{ROW_ROLE_LABELS[role]} {count}" for role, count in sorted(roles.items())))
+    columns = Counter(understanding.column_roles.values())
+    out.print("  各列：" + "，".join(f"{COLUMN_ROLE_LABELS[role]} {count}" for role, count in sorted(columns.items())))
+    if reading is not None:
+        area = f"{preview.area_name or '（未知）'}（{'已有' if preview.area_exists else '新地区，将新建'}）"
+        out.print(f"标题：{reading.title or '（无）'}；地区：{area}；年份：{reading.start_year}—{reading.end_year}")
+        _print_units(preview, out)
+        _print_indicators(preview, out)
+        levels = Counter(value.level for value in reading.values)
+        out.print(
+            f"数值 {len(reading.values)} 个（"
+            + "，".join(f"{LEVEL_LABELS[level]} {count}" for level, count in sorted(levels.items()))
+            + "）"
+        )
+        failing = understanding.unreconciled
+        checked = len(understanding.reconciliations)
+        if checked:
+            verdict = "全部相符" if not failing else f"[red]{len(failing)} 处不符[/]"
+            out.print(f"合计校验：{checked} 处，{verdict}")
+            for r in failing[:20]:
+                out.print(
+                    f"  第{r.row}行第{r.column}列 {r.indicator_name} {r.year}年{LEVEL_LABELS[r.level]}："
+                    f"合计 {format_decimal(r.total)}，各单位之和 {format_decimal(r.units_sum)}"
+                )
+        for note in reading.notes:
+            out.print(f"  [dim]{note}[/]", markup=True)
+        findings_table([f for f in understanding.findings if f.severity.value != "info"], out)
+        out.print(findings_summary(understanding.findings))
+    for problem in understanding.problems:
+        out.print(f"[bold red]问题[/]：{problem.located(understanding.filename)}", highlight=False)
+    for proposal in understanding.proposals:
+        out.print(f"[yellow]建议[/]：{proposal}")
+    if understanding.can_commit:
+        out.print(
+            "[green]可以导入[/]（去掉 --dry-run 即写入；用 --save-mapping 文件 保存映射，修改后以 --mapping 传回）"
+        )
+    else:
+        out.print("[bold red]不能导入[/]：请按上面的问题修改表格，或用 --mapping 纠正识别结果。数据库未作任何改动。")
+
+
+def _print_units(preview: ImportPreview, out: Console) -> None:
+    reading = preview.understanding.reading
+    assert reading is not None
+    new = set(preview.new_units)
+    names = []
+    for unit in reading.units:
+        text = unit.name + (f"（其中项，属{unit.part_of}）" if unit.part_of else "")
+        names.append(f"[yellow]{text}*[/]" if unit.name in new else text)
+    out.print(f"单位 {len(reading.units)} 个：" + "、".join(names))
+    if preview.new_units:
+        hint = "新地区的单位将随地区一起新建" if not preview.area_exists else "加 --create-units 确认创建"
+        out.print(f"  *新单位 {len(preview.new_units)} 个（{hint}）")
+        for name, similar in preview.suggestions.items():
+            if similar:
+                out.print(f"  “{name}”是否应为“{'”或“'.join(similar)}”？")
+
+
+def _print_indicators(preview: ImportPreview, out: Console) -> None:
+    reading = preview.understanding.reading
+    assert reading is not None
+    counts = Counter(value.indicator_number for value in reading.values)
+    table = Table(title=f"指标 {len(reading.indicators)} 个", title_justify="left")
+    for heading in ("序号", "指标名称", "计量单位", "其中项所属", "数值个数"):
+        table.add_column(heading)
+    for indicator in reading.indicators[:50]:
+        table.add_row(
+            indicator.number,
+            indicator.name,
+            indicator.unit_of_measure or "—",
+            indicator.parent_number or "",
+            str(counts[indicator.number]),
+        )
+    out.print(table)
+    if len(reading.indicators) > 50:
+        out.print(f"  ……另有 {len(reading.indicators) - 50} 个指标")

@@ -1,0 +1,314 @@
+"""What mubiao understood of a table, before anything is written: the preview's and --dry-run's subject.
+
+`understand()` picks the sheet and the layout (or takes them from the mapping), reads the table,
+and describes every row, column and value cell: which indicator, unit, year and level a value
+became, which rows are headers, totals, 'of which' parts or notes, whether each total reconciles,
+and the findings the validation rules would raise. Problems that stop a commit are listed with
+their row and column; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from mubiao.domain.findings import Finding
+from mubiao.domain.milestones import infer_direction, infer_kind, infer_unit_of_measure, parse_milestones
+from mubiao.domain.names import squash
+from mubiao.domain.problems import Problem, TableError
+from mubiao.domain.readings import CellValue, TableReading
+from mubiao.domain.validation import RATE_UNITS, IndicatorFacts, PlanFacts, validate_plan
+from mubiao.tables.grid import Grid
+from mubiao.tables.mapping import LayoutMapping, MappingError
+
+ROW_ROLE_LABELS = {
+    "title": "标题",
+    "units_line": "单位行",
+    "header": "表头",
+    "data": "数据",
+    "total": "合计",
+    "part": "其中项",
+    "note": "备注",
+    "text": "文字",
+    "blank": "空行",
+    "ignored": "忽略",
+}
+COLUMN_ROLE_LABELS = {
+    "number": "序号",
+    "label": "名称",
+    "unit_of_measure": "计量单位",
+    "year": "年份",
+    "level": "级别",
+    "value": "数值",
+    "total": "合计",
+    "part": "其中项",
+    "goal": "完成目标",
+    "responsible": "责任单位",
+    "remark": "备注",
+    "text": "文字",
+    "ignored": "忽略",
+}
+
+
+@dataclass(frozen=True)
+class CellTag:
+    """What one value cell became."""
+
+    indicator_number: str
+    indicator_name: str
+    unit: str  # the unit's table name, or the total's label
+    year: int
+    level: str
+    is_total: bool = False
+    is_part: bool = False
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """One total checked against the sum of its units (parts left out)."""
+
+    indicator_number: str
+    indicator_name: str
+    year: int
+    level: str
+    total: Decimal
+    units_sum: Decimal
+    row: int  # where the total stands (1-based)
+    column: int
+
+    @property
+    def reconciles(self) -> bool:
+        return self.total == self.units_sum
+
+
+@dataclass
+class Understanding:
+    """A table as understood: the effective mapping, the reading, and a description of every cell."""
+
+    filename: str
+    grid: Grid
+    sheets: list[str]
+    layout: str
+    mapping: LayoutMapping
+    reading: TableReading | None
+    problems: list[Problem] = field(default_factory=list)
+    proposals: list[str] = field(default_factory=list)
+    row_roles: dict[int, str] = field(default_factory=dict)
+    column_roles: dict[int, str] = field(default_factory=dict)
+    tags: dict[tuple[int, int], CellTag] = field(default_factory=dict)
+    reconciliations: list[Reconciliation] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def can_commit(self) -> bool:
+        return self.reading is not None and not self.problems
+
+    @property
+    def unreconciled(self) -> list[Reconciliation]:
+        return [r for r in self.reconciliations if not r.reconciles]
+
+    def error(self) -> TableError:
+        return TableError(self.filename, self.problems)
+
+
+@dataclass
+class LayoutResult:
+    """What one layout reader returns: a reading, or the problems that stop one, and the description."""
+
+    layout: str
+    mapping: LayoutMapping
+    reading: TableReading | None
+    problems: list[Problem] = field(default_factory=list)
+    proposals: list[str] = field(default_factory=list)
+    row_roles: dict[int, str] = field(default_factory=dict)
+    column_roles: dict[int, str] = field(default_factory=dict)
+
+
+KnownUnit = Callable[[str], bool]
+
+
+def understand(
+    grids: list[Grid],
+    filename: str,
+    mapping: LayoutMapping | None = None,
+    known_unit: KnownUnit | None = None,
+) -> Understanding:
+    """Read the right sheet in the right layout and describe the result; never raises for a bad table."""
+    from mubiao.tables.crosstab import read_crosstab
+    from mubiao.tables.structure import read_blocks
+
+    wanted = mapping or LayoutMapping()
+    is_known = known_unit or (lambda name: False)
+    sheets = [grid.sheet for grid in grids]
+    if wanted.sheet is not None:
+        chosen = [grid for grid in grids if grid.sheet == wanted.sheet]
+        if not chosen:
+            raise TableError(
+                filename,
+                [Problem(f"找不到工作表“{wanted.sheet}”", expected=f"以下之一：{'、'.join(sheets) or '（无）'}")],
+            )
+        candidates = chosen
+    else:
+        candidates = grids
+
+    results: list[tuple[Grid, LayoutResult]] = []
+    for grid in candidates:
+        layout = wanted.layout or guess_layout(grid)
+        result = read_blocks(grid, wanted) if layout == "blocks" else read_crosstab(grid, wanted, is_known)
+        results.append((grid, result))
+        if result.reading is not None and not result.problems:
+            break
+    grid, result = next(
+        ((g, r) for g, r in results if r.reading is not None and not r.problems),
+        max(results, key=lambda pair: _numeric_cells(pair[0])),
+    )
+    result.mapping.sheet = grid.sheet or None
+    understanding = Understanding(
+        filename=filename,
+        grid=grid,
+        sheets=sheets,
+        layout=result.layout,
+        mapping=result.mapping,
+        reading=result.reading,
+        problems=result.problems,
+        proposals=result.proposals,
+        row_roles=result.row_roles,
+        column_roles=result.column_roles,
+    )
+    if result.reading is not None:
+        understanding.tags = _tags(result.reading)
+        understanding.reconciliations = reconcile(result.reading)
+        understanding.findings = validate_plan(reading_facts(result.reading))
+    return understanding
+
+
+def parse_mapping(text: str, source: str) -> LayoutMapping:
+    try:
+        return LayoutMapping.from_json(text)
+    except MappingError as exc:
+        raise TableError(
+            source, [Problem(str(exc), expected="mubiao import --dry-run --save-mapping 写出的映射文件")]
+        ) from exc
+
+
+_LEVEL_WORDS = {"确保", "力争", "实际", "实际完成"}
+
+
+def guess_layout(grid: Grid) -> str:
+    """Blocks when rows are marked by a level word beside a year (the seed's layout); else a cross-tab."""
+    marked = 0
+    for cells in grid.rows:
+        squashed = [squash(cell) for cell in cells]
+        for column, text in enumerate(squashed):
+            if text in _LEVEL_WORDS and any(_is_year(t) for t in squashed[:column]):
+                marked += 1
+                break
+        if marked >= 2:
+            return "blocks"
+    return "crosstab"
+
+
+def _is_year(text: str) -> bool:
+    digits = text.removesuffix("年")
+    return len(digits) == 4 and digits.isdigit() and digits[:2] in {"19", "20"}
+
+
+def _numeric_cells(grid: Grid) -> int:
+    from mubiao.domain.numbers import looks_numeric
+
+    return sum(1 for cells in grid.rows for cell in cells if looks_numeric(cell))
+
+
+def _tags(reading: TableReading) -> dict[tuple[int, int], CellTag]:
+    names = {indicator.number: indicator.name for indicator in reading.indicators}
+    part_units = {unit.name for unit in reading.units if unit.part_of}
+    part_indicators = {indicator.number for indicator in reading.indicators if indicator.parent_number}
+    tags: dict[tuple[int, int], CellTag] = {}
+    for value in reading.values:
+        tags[(value.row, value.column)] = CellTag(
+            indicator_number=value.indicator_number,
+            indicator_name=names.get(value.indicator_number, value.indicator_number),
+            unit=value.unit if value.unit is not None else "合计",
+            year=value.year,
+            level=value.level,
+            is_total=value.unit is None,
+            is_part=value.unit in part_units or value.indicator_number in part_indicators,
+        )
+    return tags
+
+
+def reconcile(reading: TableReading) -> list[Reconciliation]:
+    """Every total of the reading against the sum of its units, 'of which' units left out."""
+    names = {indicator.number: indicator.name for indicator in reading.indicators}
+    rates = {indicator.number for indicator in reading.indicators if indicator.unit_of_measure.strip() in RATE_UNITS}
+    parts = {unit.name for unit in reading.units if unit.part_of}
+    sums: dict[tuple[str, int, str], Decimal] = {}
+    totals: dict[tuple[str, int, str], CellValue] = {}
+    for value in reading.values:
+        key = (value.indicator_number, value.year, value.level)
+        if value.unit is None:
+            totals[key] = value
+        elif value.unit not in parts:
+            sums[key] = sums.get(key, Decimal(0)) + value.value
+    return [
+        Reconciliation(
+            indicator_number=key[0],
+            indicator_name=names.get(key[0], key[0]),
+            year=key[1],
+            level=key[2],
+            total=total.value,
+            units_sum=sums.get(key, Decimal(0)),
+            row=total.row,
+            column=total.column,
+        )
+        for key, total in totals.items()
+        if key in sums and key[0] not in rates
+    ]
+
+
+def reading_facts(reading: TableReading, city: str = "合计") -> PlanFacts:
+    """A reading as the plain facts the validation rules take, so the preview shows their findings."""
+    facts = PlanFacts(
+        start_year=reading.start_year,
+        end_year=reading.end_year,
+        city=city,
+        units=[unit.name for unit in reading.units],
+        unit_parts={
+            unit.name: (unit.part_of if _is_unit(reading, unit.part_of) else city)
+            for unit in reading.units
+            if unit.part_of
+        },
+        indicators=[
+            IndicatorFacts(
+                key=indicator.number,
+                number=indicator.number,
+                name=indicator.name,
+                kind=infer_kind(indicator.goal_text, indicator.name),
+                direction=infer_direction(indicator.goal_text, indicator.name),
+                unit_of_measure=indicator.unit_of_measure or infer_unit_of_measure(indicator.goal_text),
+                parent_key=indicator.parent_number,
+                milestones=tuple(parse_milestones(indicator.goal_text)),
+            )
+            for indicator in reading.indicators
+        ],
+    )
+    for value in reading.values:
+        facts.cells[
+            (value.indicator_number, value.unit if value.unit is not None else city, value.year, value.level)
+        ] = value.value
+    return facts
+
+
+def _is_unit(reading: TableReading, name: str | None) -> bool:
+    return any(unit.name == name for unit in reading.units)
+
+
+def unknown_units(reading: TableReading, is_known: Callable[[str], bool]) -> list[str]:
+    return [unit.name for unit in reading.units if not is_known(unit.name)]
+
+
+def describe_levels(levels: Iterable[str]) -> str:
+    from mubiao.domain.values import LEVEL_LABELS
+
+    return "、".join(LEVEL_LABELS[level] for level in levels)
