@@ -118,6 +118,6 @@ def import_table(
         content=content,
         filename=filename,
         actor=actor,
-        area_name=area_name,
+        area_name=area_name or (mapping.area if mapping else None),
         create_units=create_units,
     )

@@ -651,7 +651,9 @@ def _plan_title(title: str) -> str:
     """The plan's own title: the table title without its 目标分解任务表 suffix and year span."""
     text = title.strip()
     text = re.sub(r"[(（]\s*(?:19|20)\d{2}.*?[)）]\s*$", "", text).strip()
-    stripped = re.sub(r"的?(?:目标|任务|指标)*(?:分解)?(?:任务|目标|指标)?(?:分解)?表$", "", text).strip()
+    # 目标分解任务表, 任务分解表, 目标任务分解表, 分解表: the table's kind, not the plan's name. An
+    # indicator word before it stays (主要指标任务分解表 → …主要指标).
+    stripped = re.sub(r"的?(?:目标|任务)*分解(?:任务|目标)*表$|的?(?:目标|任务)+表$", "", text).strip()
     return stripped or text
 
 

@@ -129,7 +129,16 @@ def test_a_three_row_header_reads_indicator_year_and_level_and_an_of_which_group
         ["2", "范水镇", "20", "21", "22", "23", "9", "9", "11", "13"],
         ["", "全县", "30", "32", "34", "36", "15", "16", "15", "18"],
     ]
-    merges = [(1, 2, 1, 5), (1, 6, 1, 9), (2, 2, 2, 3), (2, 4, 2, 5), (2, 6, 2, 7), (2, 8, 2, 9), (1, 0, 3, 0), (1, 1, 3, 1)]
+    merges = [
+        (1, 2, 1, 5),
+        (1, 6, 1, 9),
+        (2, 2, 2, 3),
+        (2, 4, 2, 5),
+        (2, 6, 2, 7),
+        (2, 8, 2, 9),
+        (1, 0, 3, 0),
+        (1, 1, 3, 1),
+    ]
     reading = reading_of(read(rows, merges))
 
     assert [(i.number, i.name, i.unit_of_measure, i.parent_number) for i in reading.indicators] == [
@@ -312,7 +321,9 @@ def test_two_columns_that_would_become_the_same_figure_are_reported_not_merged()
     understanding = read(rows)
 
     assert understanding.reading is None
-    assert "第3行第2列与第3行第3列都读作“高新技术企业 城中区 2021年 确保”，无法区分" in understanding.problems[0].message
+    assert (
+        "第3行第2列与第3行第3列都读作“高新技术企业 城中区 2021年 确保”，无法区分" in understanding.problems[0].message
+    )
     assert any("其中" in proposal for proposal in understanding.proposals)
 
 

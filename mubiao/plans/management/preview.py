@@ -112,12 +112,22 @@ def print_preview(preview: ImportPreview, out: Console) -> None:
         f"其中行 {_numbers(mapping.part_rows)}；其中列 {_numbers(mapping.part_columns)}"
     )
     roles = Counter(understanding.row_roles.values())
-    out.print("  各行：" + "，".join(f"{ROW_ROLE_LABELS[role]} {count}" for role, count in sorted(roles.items())))
+    out.print(
+        "  各行：" + "，".join(f"{label} {roles[role]}" for role, label in ROW_ROLE_LABELS.items() if roles[role])
+    )
     columns = Counter(understanding.column_roles.values())
-    out.print("  各列：" + "，".join(f"{COLUMN_ROLE_LABELS[role]} {count}" for role, count in sorted(columns.items())))
+    out.print(
+        "  各列："
+        + "，".join(f"{label} {columns[role]}" for role, label in COLUMN_ROLE_LABELS.items() if columns[role])
+    )
     if reading is not None:
         area = f"{preview.area_name or '（未知）'}（{'已有' if preview.area_exists else '新地区，将新建'}）"
-        out.print(f"标题：{reading.title or '（无）'}；地区：{area}；年份：{reading.start_year}—{reading.end_year}")
+        years = (
+            str(reading.start_year)
+            if reading.start_year == reading.end_year
+            else f"{reading.start_year}—{reading.end_year}"
+        )
+        out.print(f"标题：{reading.title or '（无）'}；地区：{area}；年份：{years}")
         _print_units(preview, out)
         _print_indicators(preview, out)
         levels = Counter(value.level for value in reading.values)
