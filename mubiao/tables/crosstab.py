@@ -256,7 +256,7 @@ class CrosstabReader:
         filled = [c for c in range(self.width) if self.grid.cell(row, c).strip() or (row, c) in self.merged]
         if len(filled) < 2 or _NOTE.match(self._text(row)) or _UNITS_LINE.search(self._text(row)):
             return False
-        spans = [m for m in self.grid.merges if m[0] <= row <= m[2] and m[3] - m[1] + 1 >= self.width - 1]
+        spans = [m for m in self.grid.merges if m[0] <= row <= m[2] and m[1] == 0 and m[3] + 1 >= self.width - 1]
         return not spans  # a title merged across the whole width is not a header
 
     def _repeats_header(self, row: int, first: int, last: int) -> bool:
@@ -301,6 +301,11 @@ class CrosstabReader:
             texts = sum(
                 1 for r in body if self.grid.cell(r, column).strip() and not is_value_text(self.grid.cell(r, column))
             )
+            filled = [squash(self.cells[r][column]) for r in body if self.cells[r][column].strip()]
+            if role is None and filled and all(text in LEVELS for text in filled):
+                role = "level"  # a column of 确保 / 力争 words, whatever its header says
+            elif role is None and filled and all(is_year_value(text) for text in filled) and not paths[column]:
+                role = "year"
             if role == "number" or (role is None and column == 0 and values and self._is_counter(body, column)):
                 kinds[column] = "number"
             elif role in {"year", "level", "unit_of_measure", "responsible", "remark", "goal"}:

@@ -52,7 +52,9 @@ def test_an_xlsx_with_a_three_row_merged_header_and_an_of_which_column_is_read(d
 
 
 def test_the_sheet_holding_the_table_is_chosen_among_several_and_a_mapping_can_name_another(db):
-    content = xlsx_bytes({"说明": [["填表说明"], ["请按乡镇填写"]], "分解表": COUNTY_SHEET}, merges={"分解表": COUNTY_MERGES})
+    content = xlsx_bytes(
+        {"说明": [["填表说明"], ["请按乡镇填写"]], "分解表": COUNTY_SHEET}, merges={"分解表": COUNTY_MERGES}
+    )
 
     understanding = preview_file(content, "农业.xlsx").understanding
     assert (understanding.grid.sheet, understanding.sheets) == ("分解表", ["说明", "分解表"])
@@ -94,7 +96,12 @@ def test_a_formula_with_a_cached_result_reads_its_result_and_one_without_is_refu
 
 
 def test_an_error_value_in_a_workbook_is_refused_at_its_cell(db):
-    rows: list[list[object]] = [["柳州市2021年任务分解表"], ["地区", "高新技术企业"], ["城中区", 10], ["鱼峰区", "#REF!"]]
+    rows: list[list[object]] = [
+        ["柳州市2021年任务分解表"],
+        ["地区", "高新技术企业"],
+        ["城中区", 10],
+        ["鱼峰区", "#REF!"],
+    ]
     [problem] = preview_file(xlsx_bytes(rows), "t.xlsx").understanding.problems
 
     assert (problem.row, problem.column) == (4, 2)

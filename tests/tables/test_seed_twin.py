@@ -15,8 +15,18 @@ from tests.tables.seed_twin import seed_twin_xlsx
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
     """Everything a plan holds, provenance aside (a row in the text is another row in the workbook)."""
     return {
-        "plan": (plan.title, plan.table_title, plan.attachment, plan.area.name, plan.start_year, plan.end_year, plan.notes),
-        "units": list(PlanUnit.objects.filter(plan=plan).values_list("position", "header_name", "org_unit__name", "part_of")),
+        "plan": (
+            plan.title,
+            plan.table_title,
+            plan.attachment,
+            plan.area.name,
+            plan.start_year,
+            plan.end_year,
+            plan.notes,
+        ),
+        "units": list(
+            PlanUnit.objects.filter(plan=plan).values_list("position", "header_name", "org_unit__name", "part_of")
+        ),
         "indicators": [
             (
                 i.number,
