@@ -44,6 +44,12 @@ def parse_decimal(text: str | None) -> Decimal | None:
     Raises NumberFormatError for text that is not a number (including 1.2万 and percentages,
     which need an explicit unit rule rather than a silent conversion).
     """
+    if text is not None and text.isascii():
+        # The common case, and the hot one in a large workbook: a plain ASCII number.
+        stripped = text.strip()
+        digits = stripped[1:] if stripped[:1] in ("+", "-") else stripped
+        if digits.replace(".", "", 1).isdigit():
+            return Decimal(stripped)
     if is_blank(text):
         return None
     assert text is not None

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from mubiao.domain.names import squash
 from mubiao.domain.numbers import NumberFormatError, is_blank, normalise_text, parse_quantity
@@ -28,7 +29,7 @@ from mubiao.domain.problems import Problem
 from mubiao.domain.readings import CellValue, HeaderUnit, IndicatorReading, TableReading
 from mubiao.tables.grid import Grid
 from mubiao.tables.mapping import LayoutMapping
-from mubiao.tables.understanding import LayoutResult, reconcile
+from mubiao.tables.understanding import LayoutResult, Reconciliation, reconcile
 
 TOTAL_WORDS = re.compile(r"^(全(市|区|县|州|盟|旗|省|镇)|合计|总计|总数|全市合计|全县合计|全区合计)(合计|总计)?$")
 LEVELS = {
@@ -163,12 +164,29 @@ def read_label(text: str, labels: Labels) -> None:
         labels.names.append(folded)
 
 
+_FIGURE = re.compile(r"^[+-]?[\d.,]+(%|万|亿)?$")
+BLANK, FIGURE, TEXT = 0, 1, 2
+
+
+def _class_of(text: str) -> int:
+    if not text or text.isspace():
+        return BLANK
+    if text.isascii():
+        stripped = text.strip()
+        if _FIGURE.match(stripped) or stripped.startswith(("#", "=")):
+            return FIGURE
+        return BLANK if stripped in {"-", "/"} else TEXT
+    if is_blank(text):
+        return BLANK
+    return FIGURE if is_value_text(text) else TEXT
+
+
 def is_value_text(text: str) -> bool:
     """A cell meant as a figure — a number, or a figure written in a form to read or refuse."""
-    folded = normalise_text(text).replace(" ", "")
+    folded = text.strip() if text.isascii() else normalise_text(text).replace(" ", "")
     if not folded or is_blank(folded):
         return False
-    return bool(re.match(r"^[+-]?[\d.,]+(%|万|亿)?$", folded)) or folded.startswith(("#", "="))
+    return bool(_FIGURE.match(folded)) or folded.startswith(("#", "="))
 
 
 def is_year_value(text: str) -> bool:
@@ -190,11 +208,14 @@ class CrosstabReader:
         self.column_roles: dict[int, str] = {}
         origins = grid.merge_origins()
         self.width = grid.width
-        self.cells = [
-            [grid.cell(*origins.get((r, c), (r, c))) for c in range(self.width)] for r in range(len(grid.rows))
-        ]
+        # The grid with every merged range's text spread over the range, rows padded to full width.
+        self.cells = [cells + [""] * (self.width - len(cells)) for cells in grid.rows]
+        for (row, column), (top, left) in origins.items():
+            self.cells[row][column] = grid.cell(top, left)
         self.merged = set(origins)
         self.header_last = 0
+        # Each cell once: 0 blank, 1 a figure, 2 text. Every later pass over the body reads this.
+        self.classes = [[_class_of(text) for text in cells] for cells in grid.rows]
 
     # -- the frame: title, header band, body, notes --------------------------------------------
 
@@ -202,7 +223,7 @@ class CrosstabReader:
         return squash("".join(self.grid.rows[row]))
 
     def _value_cells(self, row: int) -> list[int]:
-        return [c for c in range(self.width) if is_value_text(self.grid.cell(row, c))]
+        return [c for c, kind in enumerate(self.classes[row]) if kind == FIGURE]
 
     def _is_data_row(self, row: int) -> bool:
         values = self._value_cells(row)
@@ -210,7 +231,7 @@ class CrosstabReader:
             return False
         if all(is_year_value(self.grid.cell(row, c)) for c in values) and len(values) > 1:
             return False  # a row of year labels
-        return any(squash(self.cells[row][c]) and not is_value_text(self.cells[row][c]) for c in range(self.width))
+        return any(_class_of(text) == TEXT for text in self.cells[row])
 
     def frame(self) -> tuple[int, int, list[int], list[int]]:
         """(first header row, last header row, body rows, note rows), 0-based."""
@@ -260,8 +281,16 @@ class CrosstabReader:
         return not spans  # a title merged across the whole width is not a header
 
     def _repeats_header(self, row: int, first: int, last: int) -> bool:
-        signature = [squash(cell) for cell in self.grid.rows[row] if cell.strip()]
-        return any(signature == [squash(c) for c in self.grid.rows[h] if c.strip()] for h in range(first, last + 1))
+        """A header repeated at a page break. Cheap first: a data row's first cell rarely opens a header."""
+        cells = self.grid.rows[row]
+        opening = next((cell for cell in cells if cell.strip()), "")
+        for header in range(first, last + 1):
+            header_cells = self.grid.rows[header]
+            if opening.strip() != next((cell for cell in header_cells if cell.strip()), "").strip():
+                continue
+            if [squash(c) for c in cells if c.strip()] == [squash(c) for c in header_cells if c.strip()]:
+                return True
+        return False
 
     # -- columns --------------------------------------------------------------------------------
 
@@ -297,15 +326,14 @@ class CrosstabReader:
             role = STUB_ROLES.get(squash(paths[column][-1])) if paths[column] else None
             if role is None and paths[column]:
                 role = STUB_ROLES.get(squash(paths[column][0]))
-            values = sum(1 for r in body if is_value_text(self.grid.cell(r, column)))
-            texts = sum(
-                1 for r in body if self.grid.cell(r, column).strip() and not is_value_text(self.grid.cell(r, column))
-            )
-            filled = [squash(self.cells[r][column]) for r in body if self.cells[r][column].strip()]
-            if role is None and filled and all(text in LEVELS for text in filled):
-                role = "level"  # a column of 确保 / 力争 words, whatever its header says
-            elif role is None and filled and all(is_year_value(text) for text in filled) and not paths[column]:
-                role = "year"
+            classes = [self.classes[r][column] if column < len(self.classes[r]) else BLANK for r in body]
+            values, texts = classes.count(FIGURE), classes.count(TEXT)
+            if role is None and (texts or not paths[column]):
+                filled = [squash(self.cells[r][column]) for r in body if self.cells[r][column].strip()]
+                if filled and all(text in LEVELS for text in filled):
+                    role = "level"  # a column of 确保 / 力争 words, whatever its header says
+                elif filled and all(is_year_value(text) for text in filled) and not paths[column]:
+                    role = "year"
             if role == "number" or (role is None and column == 0 and values and self._is_counter(body, column)):
                 kinds[column] = "number"
             elif role in {"year", "level", "unit_of_measure", "responsible", "remark", "goal"}:
@@ -390,9 +418,13 @@ class CrosstabReader:
         reading = self._reading(
             rows, columns, units_in_rows, title, attachment, kinds, label, [self._note_text(r) for r in note_rows]
         )
+        checked = None
         if reading is not None:
-            self._propose_parts(reading, units_in_rows)
-        return self._result(effective, reading)
+            checked = reconcile(reading)
+            self._propose_parts(reading, [r for r in checked if not r.reconciles], units_in_rows)
+        result = self._result(effective, reading)
+        result.reconciliations = checked
+        return result
 
     def _result(self, mapping: LayoutMapping, reading: TableReading | None) -> LayoutResult:
         return LayoutResult(
@@ -538,27 +570,49 @@ class CrosstabReader:
         values: list[CellValue] = []
         seen: dict[tuple[str, str | None, int, str], tuple[int, int]] = {}
         levels_seen: set[str] = set()
-        for row, row_labels in rows.items():
-            for column, column_labels in columns.items():
-                text = self.grid.cell(row, column)
-                if is_blank(text):
+        # What each row and each column contributes, resolved once: (index, number, unit, year, level).
+        missing = object()
+        row_parts = [
+            (
+                row,
+                indicator_of.get(row, missing) if not units_in_rows else None,
+                unit_of.get(row, missing) if units_in_rows else None,
+                labels.year,
+                labels.level,
+            )
+            for row, labels in rows.items()
+        ]
+        column_parts = [
+            (
+                column,
+                indicator_of.get(column, missing) if units_in_rows else None,
+                unit_of.get(column, missing) if not units_in_rows else None,
+                labels.year,
+                labels.level,
+            )
+            for column, labels in columns.items()
+        ]
+        for row, row_number, row_unit, row_year, row_level in row_parts:
+            if row_number is missing or row_unit is missing:
+                continue
+            cells = self.grid.rows[row]
+            classes = self.classes[row]
+            width = len(cells)
+            for column, column_number, column_unit, column_year, column_level in column_parts:
+                if column >= width or classes[column] == BLANK or column_number is missing or column_unit is missing:
                     continue
-                unit_index, indicator_index = (row, column) if units_in_rows else (column, row)
-                number = indicator_of.get(indicator_index)
-                if number is None or unit_index not in unit_of:
-                    continue
+                number = str(row_number if column_number is None else column_number)
+                unit = cast("str | None", row_unit if units_in_rows else column_unit)
                 indicator = indicators[number]
                 try:
-                    value = parse_quantity(text, indicator.unit_of_measure)
+                    value = parse_quantity(cells[column], indicator.unit_of_measure)
                 except NumberFormatError as exc:
                     self.problems.append(Problem(str(exc), row=row + 1, column=column + 1, expected="数值或空白"))
                     continue
-                if value is None:
+                year = row_year or column_year or default_year
+                if value is None or year is None:  # a year is missing only when _years has reported it
                     continue
-                year = row_labels.year or column_labels.year or default_year
-                if year is None:  # only when _years has already reported the missing year
-                    continue
-                level = row_labels.level or column_labels.level or "committed"
+                level = row_level or column_level or "committed"
                 levels_seen.add(level)
                 if not start_year <= year <= end_year:
                     self.problems.append(
@@ -570,36 +624,12 @@ class CrosstabReader:
                         )
                     )
                     continue
-                unit = unit_of[unit_index]
                 key = (number, unit, year, level)
                 if key in seen:
-                    other = seen[key]
-                    self.problems.append(
-                        Problem(
-                            f"第{other[0]}行第{other[1]}列与第{row + 1}行第{column + 1}列都读作"
-                            f"“{indicator.name} {unit or '合计'} {year}年 {_LEVEL_NAMES[level]}”，无法区分",
-                            row=row + 1,
-                            column=column + 1,
-                            expected="每个指标、单位、年份、级别只有一个数值",
-                        )
-                    )
-                    axis = "行" if not units_in_rows else "列"
-                    self.proposals.append(
-                        f"若其中之一是“其中”项，请在映射中把它标为其中{axis}；若是无关数据，请忽略该{axis}"
-                    )
+                    self._cannot_tell_apart(seen[key], row, column, indicator.name, unit, year, level, units_in_rows)
                     continue
                 seen[key] = (row + 1, column + 1)
-                values.append(
-                    CellValue(
-                        indicator_number=number,
-                        unit=unit,
-                        year=year,
-                        level=level,
-                        value=value,
-                        row=row + 1,
-                        column=column + 1,
-                    )
-                )
+                values.append(CellValue(number, unit, year, level, value, row + 1, column + 1))
         if levels_seen == {"committed"} and not any(labels.level for labels in [*rows.values(), *columns.values()]):
             self.notes.append("表中只有一级目标（任务），按“确保”导入")
         if self.problems:
@@ -621,6 +651,29 @@ class CrosstabReader:
             mapping_notes=[],
             sheet=self.grid.sheet,
         )
+
+    def _cannot_tell_apart(
+        self,
+        other: tuple[int, int],
+        row: int,
+        column: int,
+        indicator: str,
+        unit: str | None,
+        year: int,
+        level: str,
+        units_in_rows: bool,
+    ) -> None:
+        self.problems.append(
+            Problem(
+                f"第{other[0]}行第{other[1]}列与第{row + 1}行第{column + 1}列都读作"
+                f"“{indicator} {unit or '合计'} {year}年 {_LEVEL_NAMES[level]}”，无法区分",
+                row=row + 1,
+                column=column + 1,
+                expected="每个指标、单位、年份、级别只有一个数值",
+            )
+        )
+        axis = "行" if not units_in_rows else "列"
+        self.proposals.append(f"若其中之一是“其中”项，请在映射中把它标为其中{axis}；若是无关数据，请忽略该{axis}")
 
     def _units(
         self, axis: dict[int, Labels], units_in_rows: bool, label: int
@@ -764,9 +817,8 @@ class CrosstabReader:
             start, end = min(start or self.mapping.year, self.mapping.year), max(end, self.mapping.year)
         return start, end, default
 
-    def _propose_parts(self, reading: TableReading, units_in_rows: bool) -> None:
+    def _propose_parts(self, reading: TableReading, failing: list[Reconciliation], units_in_rows: bool) -> None:
         """When totals do not reconcile, try each unit as an 'of which' part: propose the one that fixes all."""
-        failing = [r for r in reconcile(reading) if not r.reconciles]
         if not failing:
             return
         parts = {unit.name for unit in reading.units if unit.part_of}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from mubiao.domain.findings import Finding
 from mubiao.domain.milestones import infer_direction, infer_kind, infer_unit_of_measure, parse_milestones
@@ -96,9 +97,14 @@ class Understanding:
     proposals: list[str] = field(default_factory=list)
     row_roles: dict[int, str] = field(default_factory=dict)
     column_roles: dict[int, str] = field(default_factory=dict)
-    tags: dict[tuple[int, int], CellTag] = field(default_factory=dict)
     reconciliations: list[Reconciliation] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+    @cached_property
+    def tags(self) -> dict[tuple[int, int], CellTag]:
+        """Each value cell (1-based row, column) → what it became; built on first use (a large table has
+        hundreds of thousands, and the command line's summary does not need them)."""
+        return _tags(self.reading) if self.reading is not None else {}
 
     @property
     def can_commit(self) -> bool:
@@ -123,6 +129,7 @@ class LayoutResult:
     proposals: list[str] = field(default_factory=list)
     row_roles: dict[int, str] = field(default_factory=dict)
     column_roles: dict[int, str] = field(default_factory=dict)
+    reconciliations: list[Reconciliation] | None = None  # when the reader has already checked the totals
 
 
 KnownUnit = Callable[[str], bool]
@@ -159,10 +166,11 @@ def understand(
         results.append((grid, result))
         if result.reading is not None and not result.problems:
             break
-    grid, result = next(
-        ((g, r) for g, r in results if r.reading is not None and not r.problems),
-        max(results, key=lambda pair: _numeric_cells(pair[0])),
-    )
+    readable = [(g, r) for g, r in results if r.reading is not None and not r.problems]
+    if readable:
+        grid, result = readable[0]
+    else:  # none reads: show the sheet most like a table, with its problems
+        grid, result = max(results, key=lambda pair: _numeric_cells(pair[0])) if len(results) > 1 else results[0]
     result.mapping.sheet = grid.sheet or None
     understanding = Understanding(
         filename=filename,
@@ -177,8 +185,9 @@ def understand(
         column_roles=result.column_roles,
     )
     if result.reading is not None:
-        understanding.tags = _tags(result.reading)
-        understanding.reconciliations = reconcile(result.reading)
+        understanding.reconciliations = (
+            result.reconciliations if result.reconciliations is not None else reconcile(result.reading)
+        )
         understanding.findings = validate_plan(reading_facts(result.reading))
     return understanding
 
@@ -198,11 +207,12 @@ _LEVEL_WORDS = {"确保", "力争", "实际", "实际完成"}
 def guess_layout(grid: Grid) -> str:
     """Blocks when rows are marked by a level word beside a year (the seed's layout); else a cross-tab."""
     marked = 0
-    for cells in grid.rows:
-        squashed = [squash(cell) for cell in cells]
-        for column, text in enumerate(squashed):
-            if text in _LEVEL_WORDS and any(_is_year(t) for t in squashed[:column]):
-                marked += 1
+    for cells in grid.rows[:500]:  # the first indicator's rows are enough to tell
+        for column, cell in enumerate(cells):
+            text = cell.strip()
+            if 0 < len(text) <= 8 and squash(text) in _LEVEL_WORDS:
+                if any(_is_year(squash(left)) for left in cells[:column]):
+                    marked += 1
                 break
         if marked >= 2:
             return "blocks"
