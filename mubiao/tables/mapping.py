@@ -44,15 +44,6 @@ class LayoutMapping:
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
 
-    def overridden_by(self, other: LayoutMapping) -> LayoutMapping:
-        """This mapping with every field `other` sets taken from `other`."""
-        merged = LayoutMapping(**asdict(self))
-        for spec in fields(other):
-            value = getattr(other, spec.name)
-            if value is not None and value != []:
-                setattr(merged, spec.name, value)
-        return merged
-
     @classmethod
     def from_dict(cls, data: Any) -> LayoutMapping:
         if not isinstance(data, dict):

@@ -9,7 +9,7 @@ their row and column; nothing here touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -312,13 +312,3 @@ def reading_facts(reading: TableReading, city: str = "合计") -> PlanFacts:
 
 def _is_unit(reading: TableReading, name: str | None) -> bool:
     return any(unit.name == name for unit in reading.units)
-
-
-def unknown_units(reading: TableReading, is_known: Callable[[str], bool]) -> list[str]:
-    return [unit.name for unit in reading.units if not is_known(unit.name)]
-
-
-def describe_levels(levels: Iterable[str]) -> str:
-    from mubiao.domain.values import LEVEL_LABELS
-
-    return "、".join(LEVEL_LABELS[level] for level in levels)

@@ -1,0 +1,717 @@
+"""From an uploaded file's bytes to grids of text cells: .xlsx, .docx, or text (.csv/.tsv/.txt).
+
+Uploads come from outside, so each step runs only once the steps before it have made it safe, and a
+refusal always says, in Chinese, what was found and what was expected:
+
+1. Size. Anything over MAX_UPLOAD_BYTES is refused before a byte of it is looked at.
+2. Type, by content and never by the name: a ZIP (workbook or document), an old binary Office file,
+   a PDF, or else text. A ".xlsx" that is really tab-separated text is read as text, and the other
+   way round; people rename files.
+3. The ZIP's central directory only: too many members, too many declared bytes, a member that
+   claims to unpack a thousand times over (a zip bomb posing as a workbook), or encrypted members
+   are refused before anything is decompressed. zipfile never unpacks past a member's declared
+   size, so what the directory declares is what any later reader can be made to unpack.
+4. The XML prolog of every member that is XML text, whatever its name: a DTD can be declared only
+   before the root element, so refusing any <!DOCTYPE> there shuts out entity expansion (billion
+   laughs) and external entities for every parser that later reads the part, lxml included.
+5. Only then openpyxl (read-only, which uses defusedxml because it is installed) or python-docx.
+   Whatever they raise on a damaged file becomes a TableError, never a traceback.
+
+Spreadsheet cells become the text a person would type: 0.1+0.2 stored as 0.30000000000000004 reads
+"0.3", a percentage-formatted 0.155 reads "15.5%", a date reads 2021-03-04. A formula whose result
+was never computed (files written by scripts rather than by Excel) reads as its formula text, such
+as "=SUM(B3:B5)", so that the structure reader can refuse it instead of taking it for a blank.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from docx import Document
+from docx.opc.exceptions import OpcError
+from docx.oxml.ns import qn
+from lxml import etree
+from openpyxl import load_workbook
+from openpyxl.formula.translate import Translator, TranslatorError
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.xml.constants import SHEET_MAIN_NS
+
+from mubiao.domain.numbers import format_decimal
+from mubiao.domain.problems import Problem, TableError
+from mubiao.tables.grid import Grid, Merge, read_text_grid
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+#: Limits read from a ZIP's central directory before anything is unpacked. Real workbooks and
+#: documents have tens of members, unpack to a few times their size, and compress XML about ten
+#: to one; a zip bomb compresses a thousand to one.
+MAX_ZIP_MEMBERS = 10_000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECKED_ABOVE_BYTES = 1024 * 1024
+
+#: A prolog (XML declaration, comments) longer than this is not something any Office program
+#: writes, and cannot be shown to be free of a DTD without reading further.
+PROLOG_BYTES = 64 * 1024
+
+#: Cells a file may spread over, counting the empty ones before the last cell of each row: enough
+#: for any real decomposition table, and it stops a workbook that sets one cell in column XFD of
+#: a million rows from filling memory.
+MAX_CELLS = 5_000_000
+#: Cells covered by merged ranges, all ranges together: tables merge headers and unit names.
+MAX_MERGED_CELLS = 1_000_000
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+_EXPECTED_FILE = "xlsx 工作簿、docx 文档，或制表符/逗号分隔的文本"
+
+#: What openpyxl, python-docx, zipfile and the XML parsers raise on a damaged file. Every one of
+#: them becomes a TableError that says the file cannot be read.
+_UNREADABLE: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    NotImplementedError,
+    RuntimeError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError, which defusedxml's parsers raise
+    AssertionError,
+    etree.LxmlError,
+    InvalidFileException,
+    OpcError,
+)
+
+
+def read_grids(content: bytes, filename: str) -> list[Grid]:
+    """The tables in a file, as grids: one per non-empty worksheet, one per Word table, or the text.
+
+    Worksheets come in workbook order with hidden ones last; Word tables in document order. Raises
+    TableError, naming the file, for anything that cannot or must not be read, and when the file
+    holds no table at all.
+    """
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise _refused(
+            filename,
+            f"文件有{len(content):,}字节，超过导入上限{MAX_UPLOAD_BYTES:,}字节（20 MB）",
+            "不超过 20 MB 的" + _EXPECTED_FILE,
+        )
+    if content.startswith(_OLE2_MAGIC):
+        if _ENCRYPTED_PACKAGE in content:
+            raise _refused(
+                filename,
+                "文件设置了打开密码（加密的 Office 文件），无法读取；"
+                "请在 Excel/Word 中取消密码并另存为 .xlsx/.docx 后再导入",
+                "未加密的 .xlsx 或 .docx",
+            )
+        raise _refused(
+            filename,
+            "旧版 .xls/.doc 格式，请在 Excel/Word 中另存为 .xlsx/.docx 后再导入",
+            ".xlsx 或 .docx（Office 2007 及以后的格式）",
+        )
+    if b"%PDF-" in content[:1024]:
+        raise _refused(filename, "PDF 文件，请先复制或导出表格为文本/Excel", _EXPECTED_FILE)
+    found = _read_package(content, filename) if content.startswith(_ZIP_MAGIC) else [read_text_grid(content, filename)]
+    grids = [grid for grid in found if any(cell.strip() for row in grid.rows for cell in row)]
+    if not grids:
+        raise _refused(filename, "文件中没有表格", "至少一个有内容的工作表或表格")
+    return grids
+
+
+def _refused(filename: str, message: str, expected: str = "") -> TableError:
+    return TableError(filename, [Problem(message, expected=expected)])
+
+
+# --- ZIP containers ---------------------------------------------------------------------------
+
+
+def _read_package(content: bytes, filename: str) -> list[Grid]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except _UNREADABLE as exc:
+        raise _refused(filename, "文件已损坏，无法作为压缩包（xlsx/docx）打开", _EXPECTED_FILE) from exc
+    with archive:
+        members = archive.infolist()
+        _check_directory(members, filename)
+        names = {member.filename for member in members}
+        reader: Callable[[bytes, zipfile.ZipFile, str], list[Grid]]
+        if "xl/workbook.xml" in names:
+            reader, kind = _read_xlsx, "Excel 工作簿"
+        elif "word/document.xml" in names:
+            reader, kind = _read_docx, "Word 文档"
+        else:
+            raise _refused(filename, "压缩包（ZIP）文件，不是 Excel 工作簿或 Word 文档", _EXPECTED_FILE)
+        try:
+            _check_prologs(archive, members, filename)
+            return reader(content, archive, filename)
+        except TableError:
+            raise
+        except _UNREADABLE as exc:
+            logger.info("cannot read %s as %s", filename, kind, exc_info=True)
+            raise _refused(
+                filename,
+                f"文件已损坏或内容不完整，无法作为{kind}读取（{_reason(exc)}）",
+                "能在 Excel/Word 中正常打开并保存过的文件",
+            ) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    detail = str(exc).strip()
+    text = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _check_directory(members: list[zipfile.ZipInfo], filename: str) -> None:
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise _refused(
+            filename,
+            f"压缩包内有{len(members):,}个文件，超过上限{MAX_ZIP_MEMBERS:,}个，疑似恶意文件，已拒绝",
+            _EXPECTED_FILE,
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _refused(
+            filename,
+            f"文件解压后共{unpacked:,}字节，超过上限{MAX_UNPACKED_BYTES:,}字节（200 MB），疑似压缩炸弹，已拒绝",
+            _EXPECTED_FILE,
+        )
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise _refused(filename, f"文件内的“{member.filename}”已加密，无法读取", "未加密的 .xlsx 或 .docx")
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_CHECKED_ABOVE_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise _refused(
+                filename,
+                f"文件内的“{member.filename}”解压后{member.file_size:,}字节，压缩比约{ratio:,.0f}:1，"
+                f"超过{MAX_COMPRESSION_RATIO}:1，疑似压缩炸弹，已拒绝",
+                _EXPECTED_FILE,
+            )
+
+
+# --- XML prologs ------------------------------------------------------------------------------
+
+# UTF-32 first: its little-endian byte order mark begins with UTF-16's.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_EBCDIC_XML_DECLARATION = b"\x4c\x6f\xa7\x94"  # "<?xm" in EBCDIC, which libxml2 would decode
+_DECLARED_ENCODING = re.compile(r"""^<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_MARKUP = "<!DOCTYPE ENTITY -?>"
+
+
+@dataclass(frozen=True)
+class _Prolog:
+    """What the start of a member shows: not XML at all, a safe prolog, a DTD, or nothing provable."""
+
+    xml: bool
+    dtd: bool = False
+    unproven: bool = False
+
+
+def _check_prologs(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], filename: str) -> None:
+    # Every member is looked at, not only *.xml and *.rels: a relationship may name any part as a
+    # worksheet, and the parser reading it does not care what it is called.
+    for member in members:
+        if member.is_dir():
+            continue
+        with archive.open(member) as stream:
+            head = stream.read(PROLOG_BYTES)
+        verdict = _prolog(head, complete=member.file_size <= PROLOG_BYTES)
+        if verdict.dtd:
+            raise _refused(
+                filename,
+                f"XML 中含有 DTD/实体声明，出于安全原因拒绝（文件内的“{member.filename}”）",
+                "由 Excel/Word 保存的、不含 DTD 的 xlsx/docx",
+            )
+        if verdict.unproven:
+            raise _refused(
+                filename,
+                f"文件内的“{member.filename}”开头无法识别（编码不受支持，或 XML 声明前置内容过长），出于安全原因拒绝",
+                "由 Excel/Word 保存的 xlsx/docx",
+            )
+
+
+def _prolog(head: bytes, *, complete: bool) -> _Prolog:
+    """Judge the bytes before a member's root element, decoded as an XML parser would decode them."""
+    text = _decoded_head(head)
+    if text is None:
+        return _Prolog(xml=True, unproven=True)
+    stripped = text.lstrip(" \t\r\n")
+    if not stripped.startswith("<"):
+        return _Prolog(xml=False)  # an image or other binary part: no XML parser accepts it
+    position = len(text) - len(stripped)
+    while True:
+        while position < len(text) and text[position] in " \t\r\n":
+            position += 1
+        if text.startswith("<?", position):
+            end, closing = text.find("?>", position + 2), 2
+        elif text.startswith("<!--", position):
+            end, closing = text.find("-->", position + 4), 3
+        elif text.startswith("<!", position):
+            return _Prolog(xml=True, dtd=True)  # <!DOCTYPE, or <!ENTITY outside one: refused alike
+        elif text.startswith("<", position) and position + 1 < len(text):
+            return _Prolog(xml=True)  # the root element: nothing after it can declare a DTD
+        else:
+            # Stray text before the root, or the head ended (a 64 KB prolog, or a member with no
+            # root): no parser reads the first, and the second cannot be shown to be safe.
+            return _Prolog(xml=True, unproven=not complete or position < len(text))
+        if end < 0:
+            return _Prolog(xml=True, unproven=True)
+        position = end + closing
+
+
+def _decoded_head(head: bytes) -> str | None:
+    """The head as text in the encoding an XML parser would detect, or None for EBCDIC, UTF-7 and the like."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if head.startswith(mark):
+            return head[len(mark) :].decode(encoding, errors="replace")
+    if head.startswith(_EBCDIC_XML_DECLARATION):
+        return None
+    start = head[:4]
+    if b"\x00" not in start:
+        # Every ASCII-compatible encoding spells markup in ASCII, so Latin-1 shows it as the parser
+        # will see it, unless the declaration names an encoding that spells it otherwise.
+        text = head.decode("latin-1")
+        declared = _DECLARED_ENCODING.match(text.lstrip(" \t\r\n"))
+        return None if declared and not _keeps_markup_ascii(declared.group(1)) else text
+    if start[:3] == b"\x00\x00\x00":
+        return head.decode("utf-32-be", errors="replace")
+    if start[1:4] == b"\x00\x00\x00":
+        return head.decode("utf-32-le", errors="replace")
+    if start[:1] == b"\x00" and start[1:2] != b"\x00":
+        return head.decode("utf-16-be", errors="replace")
+    if start[:1] != b"\x00" and start[1:2] == b"\x00":
+        return head.decode("utf-16-le", errors="replace")
+    return ""  # some other binary: not XML
+
+
+def _keeps_markup_ascii(encoding: str) -> bool:
+    """Whether a declared encoding writes '<!DOCTYPE' as ASCII does (UTF-7 and EBCDIC do not)."""
+    try:
+        return _MARKUP.encode(encoding) == _MARKUP.encode("ascii")
+    except (LookupError, UnicodeError, TypeError, ValueError):
+        return False
+
+
+# --- Workbooks --------------------------------------------------------------------------------
+
+_SHEET_NS = "{" + SHEET_MAIN_NS + "}"
+_ROW, _FORMULA, _VALUE = (_SHEET_NS + tag for tag in ("row", "f", "v"))
+_FORMULA_CELLS = etree.XPath("m:c[m:f]", namespaces={"m": SHEET_MAIN_NS})
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # any namespace prefix, or none
+_MERGE_REF = re.compile(rb"<" + _P + rb"mergeCell\b[^>]*?\sref\s*=\s*[\"']([^\"']*)[\"']")
+#: The end of a formula followed by the end of its cell, with no result or an empty one between.
+_MAYBE_WITHOUT_RESULT = re.compile(
+    rb"(?:</" + _P + rb"f>|<" + _P + rb"f\b[^>]*/>)\s*"
+    rb"(?:<" + _P + rb"v\b[^>]*/>|<" + _P + rb"v\b[^>]*>\s*</" + _P + rb"v>)?\s*</" + _P + rb"c>"
+)
+_SCAN_CHUNK = 1024 * 1024
+_SCAN_OVERLAP = 4096  # longer than any tag sought, so none is missed where chunks meet
+
+
+@dataclass
+class _CellBudget:
+    filename: str
+    used: int = 0
+
+    def spend(self, cells: int) -> None:
+        self.used += cells
+        if self.used > MAX_CELLS:
+            raise _refused(
+                self.filename,
+                f"表格过大：单元格超过{MAX_CELLS:,}个（含各行最后一个单元格之前的空单元格）",
+                "一个目标分解表大小的文件",
+            )
+
+
+def _read_xlsx(content: bytes, archive: zipfile.ZipFile, filename: str) -> list[Grid]:
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        budget = _CellBudget(filename)
+        visible: list[Grid] = []
+        hidden: list[Grid] = []
+        for sheet in workbook.worksheets:  # worksheets only: chart sheets hold no cells
+            grid = _read_sheet(sheet, archive, filename, budget)
+            if grid is not None:
+                (visible if sheet.sheet_state == "visible" else hidden).append(grid)
+        return visible + hidden
+    finally:
+        workbook.close()
+
+
+def _read_sheet(sheet: ReadOnlyWorksheet, archive: zipfile.ZipFile, filename: str, budget: _CellBudget) -> Grid | None:
+    part = sheet._worksheet_path  # the member openpyxl itself reads; read-only sheets expose no other
+    maybe_without_result, merges = _scan_sheet_part(archive, part)
+    # Some writers put a wrong <dimension> (often just "A1") in the sheet; read to the last row.
+    sheet.reset_dimensions()
+    rows: list[list[str]] = []
+    for cells in sheet.iter_rows():
+        budget.spend(len(cells))
+        row = [_cell_text(cell) for cell in cells]
+        _trim(row)
+        rows.append(row)
+    if maybe_without_result:
+        for (row_index, column), formula in _formulas_without_results(archive, part).items():
+            while len(rows) <= row_index:
+                rows.append([])
+            cells_of_row = rows[row_index]
+            if column >= len(cells_of_row):
+                budget.spend(column + 1 - len(cells_of_row))
+                cells_of_row.extend([""] * (column + 1 - len(cells_of_row)))
+            if not cells_of_row[column]:
+                cells_of_row[column] = formula
+    merges = _settle_merges(rows, merges, filename)
+    if not rows:
+        return None
+    return Grid(source=filename, rows=rows, sheet=sheet.title, merges=merges)
+
+
+def _cell_text(cell: Any) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value  # text, and error values such as #REF!, exactly as stored
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        if _is_percent_format(cell.number_format):
+            return format_decimal(Decimal(_number_text(value)) * 100) + "%"
+        return _number_text(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if value == 0:
+        return "0"  # not "-0"
+    # 15 significant digits is what Excel shows and keeps; the 16th and 17th are binary noise.
+    text = format(value, ".15g")
+    return format_decimal(Decimal(text)) if "e" in text else text  # 1e-07 → 0.0000001
+
+
+@lru_cache(maxsize=512)
+def _is_percent_format(number_format: str) -> bool:
+    # A % in quotes or after a backslash is shown literally; only a bare one multiplies by 100.
+    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
+
+
+def _trim(row: list[str]) -> None:
+    while row and not row[-1].strip():
+        row.pop()
+
+
+def _scan_sheet_part(archive: zipfile.ZipFile, part: str) -> tuple[bool, list[Merge]]:
+    """Whether some formula in the sheet may lack a result, and the sheet's merged ranges.
+
+    Read-only sheets expose neither. The part is streamed through regular expressions, which is
+    enough to find attributes of one kind of element and the shape of a formula cell in a part
+    whose prolog has been checked; a candidate formula is then confirmed by a real parser.
+    """
+    refs: dict[int, bytes] = {}  # by offset in the part: the chunks overlap
+    maybe_without_result = False
+    data = b""
+    offset = 0
+    with archive.open(part) as stream:
+        while chunk := stream.read(_SCAN_CHUNK):
+            kept = data[-_SCAN_OVERLAP:]
+            offset += len(data) - len(kept)
+            data = kept + chunk
+            maybe_without_result = maybe_without_result or _MAYBE_WITHOUT_RESULT.search(data) is not None
+            for match in _MERGE_REF.finditer(data):
+                refs[offset + match.start()] = match.group(1)
+    merges: list[Merge] = []
+    for ref in refs.values():
+        left, top, right, bottom = range_boundaries(ref.decode("ascii"))
+        if left is None or top is None or right is None or bottom is None:
+            raise ValueError(f"merged range {ref!r} is not a cell range")
+        merges.append((top - 1, left - 1, bottom - 1, right - 1))
+    return maybe_without_result, merges
+
+
+def _formulas_without_results(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
+    """Formula cells that carry no computed result, 0-based, with their formula text ("=SUM(B3:B5)").
+
+    openpyxl's data_only mode reads these as blanks. Excel always stores a result; a program that
+    writes formulas (openpyxl among them) stores none, or an empty <v></v> on a number cell. An
+    empty result is a real one only on a text-typed cell (t="str"), where it means "".
+    """
+    found: dict[tuple[int, int], str] = {}
+    shared: dict[str, tuple[str, str]] = {}  # shared-formula index → (formula, cell it is written in)
+    row_number = 0
+    with archive.open(part) as stream:
+        rows = etree.iterparse(
+            stream, tag=_ROW, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+        for _, row in rows:
+            number = row.get("r")
+            row_number = int(float(number)) if number else row_number + 1
+            # Only formula cells become Python objects: the filtering is lxml's, in C.
+            for cell in _FORMULA_CELLS(row):
+                reference = cell.get("r")
+                if reference:
+                    cell_row, column = coordinate_to_tuple(reference)
+                else:
+                    cell_row, column = row_number, row.index(cell) + 1
+                coordinate = f"{get_column_letter(column)}{cell_row}"
+                formula = cell.find(_FORMULA)
+                text = "=" + (formula.text or "")
+                if formula.get("t") == "shared":
+                    index = formula.get("si", "")
+                    if formula.text:
+                        shared[index] = (text, coordinate)
+                    elif index in shared:
+                        text = _translated(*shared[index], coordinate)
+                result = cell.find(_VALUE)
+                if result is None or (not result.text and cell.get("t") != "str"):
+                    found[(cell_row - 1, column - 1)] = text
+            row.clear()
+            while row.getprevious() is not None:
+                del row.getparent()[0]
+    return found
+
+
+def _translated(formula: str, origin: str, coordinate: str) -> str:
+    try:
+        return str(Translator(formula, origin=origin).translate_formula(coordinate))
+    except TranslatorError:
+        return formula
+
+
+def _settle_merges(rows: list[list[str]], merges: list[Merge], filename: str) -> list[Merge]:
+    """Trim trailing empty cells and rows, keep text only in each range's top-left cell, and clip
+    the ranges to what is left.
+
+    Clipping loses nothing a reader could use: the cells cut off are empty in every row or column.
+    It matters beyond tidiness: a range may claim the whole sheet (A1:XFD1048576), and whoever
+    walks a range's cells later (Grid.merge_origins) must not walk seventeen billion of them.
+    """
+    for row in rows:
+        _trim(row)
+    clipped = _clipped(rows, merges)
+    area = sum((bottom - top + 1) * (right - left + 1) for top, left, bottom, right in clipped)
+    if area > MAX_MERGED_CELLS:
+        # Sound ranges never overlap, and a table merges headers and unit names, not whole sheets.
+        raise _refused(
+            filename,
+            f"合并单元格区域共{area:,}个单元格，超过上限{MAX_MERGED_CELLS:,}个（区域过大或相互重叠），文件可能已损坏",
+            "能在 Excel/Word 中正常打开的文件",
+        )
+    for top, left, bottom, right in clipped:
+        for row_index in range(top, bottom + 1):
+            row = rows[row_index]
+            for column in range(left, min(right, len(row) - 1) + 1):
+                if (row_index, column) != (top, left):
+                    row[column] = ""
+            _trim(row)
+    while rows and not rows[-1]:
+        rows.pop()
+    return [merge for merge in _clipped(rows, clipped) if merge[2] > merge[0] or merge[3] > merge[1]]
+
+
+def _clipped(rows: list[list[str]], merges: list[Merge]) -> list[Merge]:
+    height = len(rows)
+    width = max((len(row) for row in rows), default=0)
+    return [
+        (top, left, min(bottom, height - 1), min(right, width - 1))
+        for top, left, bottom, right in merges
+        if top < height and left < width
+    ]
+
+
+# --- Word documents ---------------------------------------------------------------------------
+
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_T, _TAB, _BR, _CR, _NO_BREAK_HYPHEN = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
+#: Elements that only wrap blocks, rows or cells (content controls, custom XML, smart tags).
+_WRAPPERS = frozenset({qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:smartTag")})
+#: Text a reader of the page does not see as this paragraph's: tracked deletions and the source of
+#: tracked moves, field codes, text boxes, and the fallback copy of alternate content.
+_HIDDEN_TEXT = frozenset(
+    {
+        qn("w:del"),
+        qn("w:moveFrom"),
+        qn("w:delText"),
+        qn("w:instrText"),
+        qn("w:txbxContent"),
+        qn("w:pPr"),
+        qn("w:rPr"),
+        "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+    }
+)
+#: "注：", "备注:", "说明：", "要求：" — a note under a table belongs to that table.
+_NOTE = re.compile(r"^(注|备注|说明|要求)\s*\d*\s*[：:]")
+#: "1.", "2、", "（3）", "①" — the further lines of a note.
+_ENUMERATED = re.compile(r"^([（(]\s*[0-9一二三四五六七八九十]+\s*[)）]|[0-9一二三四五六七八九十]+\s*[.．、)）]|[①-⑳])")
+
+
+@dataclass
+class _WordTable:
+    number: int
+    titles: list[str]
+    rows: list[list[str]]
+    merges: list[Merge]
+    notes: list[str] = field(default_factory=list)
+
+    def grid(self, filename: str) -> Grid:
+        offset = len(self.titles)
+        return Grid(
+            source=filename,
+            rows=[[text] for text in self.titles] + self.rows + [[text] for text in self.notes],
+            sheet=f"表{self.number}",
+            merges=[(top + offset, left, bottom + offset, right) for top, left, bottom, right in self.merges],
+        )
+
+
+def _read_docx(content: bytes, archive: zipfile.ZipFile, filename: str) -> list[Grid]:
+    body = Document(io.BytesIO(content)).element.body
+    tables: list[_WordTable] = []
+    waiting: list[str] = []  # paragraphs since the last table that are not its notes
+    number = 0
+    for block in _blocks(body, {_P, _TBL}):
+        if block.tag == _P:
+            text = _paragraph_text(block).strip()
+            if not text:
+                continue
+            last = tables[-1] if tables else None
+            continues_notes = last is not None and bool(last.notes) and _ENUMERATED.match(text) is not None
+            if last is not None and not waiting and (_NOTE.match(text) or continues_notes):
+                last.notes.append(text)
+            else:
+                waiting.append(text)
+            continue
+        number += 1
+        rows, merges = _table_cells(block)
+        merges = _settle_merges(rows, merges, filename)
+        if rows:  # an empty layout table: its heading paragraphs wait for the next table
+            tables.append(_WordTable(number, waiting, rows, merges))
+            waiting = []
+    # Paragraphs after the last table that are not notes (signatures, dates, 抄送) belong to no table.
+    return [table.grid(filename) for table in tables]
+
+
+def _blocks(parent: Any, tags: set[str]) -> Iterator[Any]:
+    """Children of `parent` with one of `tags`, in order, looking inside wrappers but not inside tables."""
+    for child in parent:
+        if child.tag in tags:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _blocks(child, tags)
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    # python-docx's Paragraph.text reads only runs and hyperlinks directly under the paragraph, so a
+    # figure typed with track changes on (w:ins), inside a content control or a field would be lost.
+    parts: list[str] = []
+
+    def walk(element: Any) -> None:
+        for child in element:
+            tag = child.tag
+            if tag == _T:
+                parts.append(child.text or "")
+            elif tag == _TAB:
+                parts.append(" ")
+            elif tag in (_BR, _CR):
+                parts.append("\n")
+            elif tag == _NO_BREAK_HYPHEN:
+                parts.append("-")
+            elif isinstance(tag, str) and tag not in _HIDDEN_TEXT:
+                walk(child)
+
+    walk(paragraph)
+    return "".join(parts)
+
+
+def _cell_text_of(tc: Any) -> str:
+    # A name too long for its column is broken over lines or paragraphs; it is one name.
+    return "".join(line.strip() for paragraph in _blocks(tc, {_P}) for line in _paragraph_text(paragraph).split("\n"))
+
+
+def _table_cells(table: Any) -> tuple[list[list[str]], list[Merge]]:
+    """Text by layout-grid position, and the merged ranges.
+
+    Positions are counted in the table's grid columns (w:gridBefore, w:gridSpan), not in <w:tc>
+    elements, so columns line up under merged headers. A cell continuing a vertical merge
+    (w:vMerge without "restart") extends the range of the cell above it and adds no text.
+    """
+    rows: list[list[str]] = []
+    ranges: list[list[int]] = []  # [top, left, bottom, right], grown as continuing rows are met
+    open_below: dict[int, int] = {}  # left column → index in ranges of a vertical merge still open
+    for tr in _blocks(table, {_TR}):
+        if _property(tr, "w:trPr", "w:del") is not None:
+            continue  # a row deleted with track changes on
+        row_index = len(rows)
+        row: list[str] = []
+        still_open: dict[int, int] = {}
+        column = _int_property(tr, "w:trPr", "w:gridBefore", default=0)
+        for tc in _blocks(tr, {_TC}):
+            span = max(1, _int_property(tc, "w:tcPr", "w:gridSpan", default=1))
+            vertical = _property(tc, "w:tcPr", "w:vMerge")
+            restart = vertical is not None and vertical.get(qn("w:val")) == "restart"
+            above = open_below.get(column)
+            if vertical is not None and not restart and above is not None and ranges[above][3] == column + span - 1:
+                ranges[above][2] = row_index
+                still_open[column] = above
+            else:
+                text = _cell_text_of(tc)
+                if text:
+                    row.extend([""] * (column + 1 - len(row)))
+                    row[column] = text
+                if span > 1 or restart:
+                    ranges.append([row_index, column, row_index, column + span - 1])
+                    if restart:
+                        still_open[column] = len(ranges) - 1
+            column += span
+        open_below = still_open
+        rows.append(row)
+    merges = [(top, left, bottom, right) for top, left, bottom, right in ranges if bottom > top or right > left]
+    return rows, merges
+
+
+def _property(element: Any, holder: str, name: str) -> Any:
+    properties = element.find(qn(holder))
+    return None if properties is None else properties.find(qn(name))
+
+
+def _int_property(element: Any, holder: str, name: str, *, default: int) -> int:
+    found = _property(element, holder, name)
+    value = None if found is None else found.get(qn("w:val"))
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
