@@ -332,6 +332,8 @@ class CrosstabReader:
                 filled = [squash(self.cells[r][column]) for r in body if self.cells[r][column].strip()]
                 if filled and all(text in LEVELS for text in filled):
                     role = "level"  # a column of 确保 / 力争 words, whatever its header says
+                elif filled and all(_MEASURE.match(text) for text in filled):
+                    role = "unit_of_measure"  # 万元, 家, % … under a header that says only 单位
                 elif filled and all(is_year_value(text) for text in filled) and not paths[column]:
                     role = "year"
             if role == "number" or (role is None and column == 0 and values and self._is_counter(body, column)):

@@ -426,3 +426,16 @@ def test_ignored_columns_are_not_read():
 
     assert [i.name for i in reading_of(understanding).indicators] == ["高新技术企业"]
     assert understanding.column_roles[3] == "ignored"
+
+
+def test_a_column_of_measure_words_under_a_bare_unit_header_gives_each_indicator_its_unit():
+    rows = [
+        ["柳州市2021年任务分解表"],
+        ["指标", "单位", "城中", "鱼峰"],
+        ["高新技术企业", "家", "10", "20"],
+        ["技术合同成交额", "万元", "1.5", "2.5"],
+    ]
+    understanding = read(rows)
+
+    assert [i.unit_of_measure for i in reading_of(understanding).indicators] == ["家", "万元"]
+    assert understanding.column_roles[2] == "unit_of_measure"
