@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from docx import Document
 from docx.opc.exceptions import OpcError
@@ -75,6 +75,8 @@ PROLOG_BYTES = 64 * 1024
 #: for any real decomposition table, and it stops a workbook that sets one cell in column XFD of
 #: a million rows from filling memory.
 MAX_CELLS = 5_000_000
+#: Grid columns a Word table may span (Word itself stops at 63).
+MAX_WORD_COLUMNS = 1000
 #: Cells covered by merged ranges, all ranges together: tables merge headers and unit names.
 MAX_MERGED_CELLS = 1_000_000
 
@@ -227,13 +229,8 @@ _DECLARED_ENCODING = re.compile(r"""^<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z
 _MARKUP = "<!DOCTYPE ENTITY -?>"
 
 
-@dataclass(frozen=True)
-class _Prolog:
-    """What the start of a member shows: not XML at all, a safe prolog, a DTD, or nothing provable."""
-
-    xml: bool
-    dtd: bool = False
-    unproven: bool = False
+#: What a member's start shows: no DTD (or not XML at all), a DTD, or nothing that can be proven.
+_Verdict = Literal["safe", "dtd", "unproven"]
 
 
 def _check_prologs(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], filename: str) -> None:
@@ -245,13 +242,13 @@ def _check_prologs(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], fil
         with archive.open(member) as stream:
             head = stream.read(PROLOG_BYTES)
         verdict = _prolog(head, complete=member.file_size <= PROLOG_BYTES)
-        if verdict.dtd:
+        if verdict == "dtd":
             raise _refused(
                 filename,
                 f"XML 中含有 DTD/实体声明，出于安全原因拒绝（文件内的“{member.filename}”）",
                 "由 Excel/Word 保存的、不含 DTD 的 xlsx/docx",
             )
-        if verdict.unproven:
+        if verdict == "unproven":
             raise _refused(
                 filename,
                 f"文件内的“{member.filename}”开头无法识别（编码不受支持，或 XML 声明前置内容过长），出于安全原因拒绝",
@@ -259,14 +256,14 @@ def _check_prologs(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], fil
             )
 
 
-def _prolog(head: bytes, *, complete: bool) -> _Prolog:
+def _prolog(head: bytes, *, complete: bool) -> _Verdict:
     """Judge the bytes before a member's root element, decoded as an XML parser would decode them."""
     text = _decoded_head(head)
     if text is None:
-        return _Prolog(xml=True, unproven=True)
+        return "unproven"
     stripped = text.lstrip(" \t\r\n")
     if not stripped.startswith("<"):
-        return _Prolog(xml=False)  # an image or other binary part: no XML parser accepts it
+        return "safe"  # an image or other binary part: no XML parser accepts it
     position = len(text) - len(stripped)
     while True:
         while position < len(text) and text[position] in " \t\r\n":
@@ -276,15 +273,17 @@ def _prolog(head: bytes, *, complete: bool) -> _Prolog:
         elif text.startswith("<!--", position):
             end, closing = text.find("-->", position + 4), 3
         elif text.startswith("<!", position):
-            return _Prolog(xml=True, dtd=True)  # <!DOCTYPE, or <!ENTITY outside one: refused alike
+            return "dtd"  # <!DOCTYPE, or <!ENTITY outside one: refused alike
         elif text.startswith("<", position) and position + 1 < len(text):
-            return _Prolog(xml=True)  # the root element: nothing after it can declare a DTD
+            return "safe"  # the root element: nothing after it can declare a DTD
+        elif complete and position == len(text):
+            return "safe"  # a member with no root element: every parser rejects it
         else:
-            # Stray text before the root, or the head ended (a 64 KB prolog, or a member with no
-            # root): no parser reads the first, and the second cannot be shown to be safe.
-            return _Prolog(xml=True, unproven=not complete or position < len(text))
+            # Stray text before the root, which no parser reads either, or a prolog longer than
+            # the head (64 KB), which cannot be shown to be free of a DTD.
+            return "unproven"
         if end < 0:
-            return _Prolog(xml=True, unproven=True)
+            return "unproven"
         position = end + closing
 
 
@@ -314,9 +313,16 @@ def _decoded_head(head: bytes) -> str | None:
 
 
 def _keeps_markup_ascii(encoding: str) -> bool:
-    """Whether a declared encoding writes '<!DOCTYPE' as ASCII does (UTF-7 and EBCDIC do not)."""
+    """Whether a declared encoding writes markup as ASCII does, throughout.
+
+    UTF-7 and EBCDIC spell '<!DOCTYPE' otherwise; the ISO-2022 family and HZ shift into modes where
+    the bytes of '<!' are halves of Chinese or Japanese characters.
+    """
     try:
-        return _MARKUP.encode(encoding) == _MARKUP.encode("ascii")
+        codec = codecs.lookup(encoding)
+        if codec.name.startswith(("iso2022", "hz", "utf-7")):
+            return False
+        return _MARKUP.encode(codec.name) == _MARKUP.encode("ascii")
     except (LookupError, UnicodeError, TypeError, ValueError):
         return False
 
@@ -326,12 +332,12 @@ def _keeps_markup_ascii(encoding: str) -> bool:
 _SHEET_NS = "{" + SHEET_MAIN_NS + "}"
 _ROW, _FORMULA, _VALUE = (_SHEET_NS + tag for tag in ("row", "f", "v"))
 _FORMULA_CELLS = etree.XPath("m:c[m:f]", namespaces={"m": SHEET_MAIN_NS})
-_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # any namespace prefix, or none
-_MERGE_REF = re.compile(rb"<" + _P + rb"mergeCell\b[^>]*?\sref\s*=\s*[\"']([^\"']*)[\"']")
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"  # any namespace prefix, or none
+_MERGE_REF = re.compile(rb"<" + _PREFIX + rb"mergeCell\b[^>]*?\sref\s*=\s*[\"']([^\"']*)[\"']")
 #: The end of a formula followed by the end of its cell, with no result or an empty one between.
 _MAYBE_WITHOUT_RESULT = re.compile(
-    rb"(?:</" + _P + rb"f>|<" + _P + rb"f\b[^>]*/>)\s*"
-    rb"(?:<" + _P + rb"v\b[^>]*/>|<" + _P + rb"v\b[^>]*>\s*</" + _P + rb"v>)?\s*</" + _P + rb"c>"
+    rb"(?:</" + _PREFIX + rb"f>|<" + _PREFIX + rb"f\b[^>]*/>)\s*"
+    rb"(?:<" + _PREFIX + rb"v\b[^>]*/>|<" + _PREFIX + rb"v\b[^>]*>\s*</" + _PREFIX + rb"v>)?\s*</" + _PREFIX + rb"c>"
 )
 _SCAN_CHUNK = 1024 * 1024
 _SCAN_OVERLAP = 4096  # longer than any tag sought, so none is missed where chunks meet
@@ -603,6 +609,7 @@ def _read_docx(content: bytes, archive: zipfile.ZipFile, filename: str) -> list[
     tables: list[_WordTable] = []
     waiting: list[str] = []  # paragraphs since the last table that are not its notes
     number = 0
+    budget = _CellBudget(filename)
     for block in _blocks(body, {_P, _TBL}):
         if block.tag == _P:
             text = _paragraph_text(block).strip()
@@ -616,7 +623,7 @@ def _read_docx(content: bytes, archive: zipfile.ZipFile, filename: str) -> list[
                 waiting.append(text)
             continue
         number += 1
-        rows, merges = _table_cells(block)
+        rows, merges = _table_cells(block, budget)
         merges = _settle_merges(rows, merges, filename)
         if rows:  # an empty layout table: its heading paragraphs wait for the next table
             tables.append(_WordTable(number, waiting, rows, merges))
@@ -662,7 +669,7 @@ def _cell_text_of(tc: Any) -> str:
     return "".join(line.strip() for paragraph in _blocks(tc, {_P}) for line in _paragraph_text(paragraph).split("\n"))
 
 
-def _table_cells(table: Any) -> tuple[list[list[str]], list[Merge]]:
+def _table_cells(table: Any, budget: _CellBudget) -> tuple[list[list[str]], list[Merge]]:
     """Text by layout-grid position, and the merged ranges.
 
     Positions are counted in the table's grid columns (w:gridBefore, w:gridSpan), not in <w:tc>
@@ -697,7 +704,11 @@ def _table_cells(table: Any) -> tuple[list[list[str]], list[Merge]]:
                     if restart:
                         still_open[column] = len(ranges) - 1
             column += span
+            if column > MAX_WORD_COLUMNS:
+                # Word allows 63 columns; a span of millions would only make the row fill memory.
+                raise ValueError(f"table row {row_index + 1} spans {column} grid columns")
         open_below = still_open
+        budget.spend(len(row) + 1)
         rows.append(row)
     merges = [(top, left, bottom, right) for top, left, bottom, right in ranges if bottom > top or right > left]
     return rows, merges
