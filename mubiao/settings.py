@@ -80,6 +80,9 @@ LOGOUT_REDIRECT_URL = "login"
 EVIDENCE_ROOT = VAR_DIR / "evidence"
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
+# Tables uploaded on the import page wait here, by their SHA-256, between the preview and the commit.
+IMPORT_UPLOAD_ROOT = VAR_DIR / "imports"
+
 # Development prints mail to the console; a deployment sets an SMTP backend through the environment.
 EMAIL_BACKEND = os.environ.get("MUBIAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("MUBIAO_FROM_EMAIL", "mubiao@localhost")

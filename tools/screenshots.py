@@ -142,6 +142,7 @@ def take(browser: Browser, base_url: str, out: Path, demo: dict[str, str]) -> No
 
     take_progress(browser, plan_url, out)
     take_reporting(browser, base_url, out, demo)
+    take_import(browser, base_url, out)
 
 
 def wait_for_charts(page: Page) -> None:
@@ -295,6 +296,52 @@ def take_reporting(browser: Browser, base_url: str, out: Path, urls: dict[str, s
     page.goto(base_url + "/review/")
     shoot(page, out / "review-admin.png")
     page.context.close()
+
+
+#: The table the import screenshots upload: the bundled seed, whose preview shows totals that do not add up.
+IMPORT_EXAMPLE = ROOT / "mubiao" / "examples" / "liuzhou_2018_2022_keji.txt"
+#: The phone screenshot of the preview runs from the summary down into the grid.
+PHONE_HEIGHT = 2400
+
+
+def import_preview(page: Page, base_url: str) -> None:
+    """Upload the seed through the import page, as an administrator does, and wait for its preview; then scroll
+    the grid to the first total that does not add up (down, and sideways on a phone), so the screenshot shows
+    the ✗ among the coloured cells."""
+    page.goto(base_url + "/import/")
+    page.set_input_files("#id_file", str(IMPORT_EXAMPLE))
+    page.get_by_role("button", name="上传并预览").click()
+    page.locator("#import-summary").wait_for()
+    page.evaluate(
+        """() => {
+            const cell = document.querySelector(".import-grid td.mark-bad");
+            if (!cell) return;
+            const box = cell.closest(".table-scroll");
+            const head = box.querySelector("thead").offsetHeight;
+            box.scrollTop = cell.closest("tr").offsetTop - head - 8 * 26;
+            const stuck = box.querySelector("tbody .g-rowrole").getBoundingClientRect().right
+                - box.getBoundingClientRect().left;
+            if (cell.offsetLeft + cell.offsetWidth > box.clientWidth) {
+                box.scrollLeft = Math.max(0, cell.offsetLeft - stuck - 24);
+            }
+        }"""
+    )
+
+
+def take_import(browser: Browser, base_url: str, out: Path) -> None:
+    """The import preview of the seed file (nothing is committed), on a desktop and on a phone."""
+    page = log_in(browser, base_url, "demo-admin")
+    import_preview(page, base_url)
+    shoot(page, out / "import_preview.png")
+    page.context.close()
+
+    phone = log_in(browser, base_url, "demo-admin", phone=True)
+    import_preview(phone, base_url)
+    height = min(phone.evaluate("document.documentElement.scrollHeight"), PHONE_HEIGHT)
+    path = out / "import_preview_phone.png"
+    phone.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": 390, "height": height})
+    print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
+    phone.context.close()
 
 
 def main(argv: list[str] | None = None) -> None:

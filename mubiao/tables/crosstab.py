@@ -239,6 +239,14 @@ class CrosstabReader:
         ignored = {r - 1 for r in self.mapping.ignore_rows}
         if self.mapping.header_rows:
             first, last = self.mapping.header_rows[0] - 1, self.mapping.header_rows[1] - 1
+            if last >= len(self.grid.rows):
+                self.problems.append(
+                    Problem(
+                        f"表头末行第{last + 1}行超出了表格（共{len(self.grid.rows)}行）",
+                        expected=f"1至{len(self.grid.rows)}之间的行号",
+                    )
+                )
+                return 0, -1, [], []
         else:
             data = next((r for r in rows if r not in ignored and self._is_data_row(r)), None)
             if data is None:
@@ -400,6 +408,11 @@ class CrosstabReader:
             )
             return self._result(effective, None)
         label = label_columns[0]
+        if label >= self.width:
+            self.problems.append(
+                Problem(f"名称列第{label + 1}列超出了表格（共{self.width}列）", expected=f"1至{self.width}之间的列号")
+            )
+            return self._result(effective, None)
         effective.label_column = label + 1
         columns = {c: self._column_labels(paths[c], measures_line) for c in value_columns}
         rows = {r: self._row_labels(r, kinds, label) for r in body}

@@ -53,6 +53,14 @@ def preview_file(content: bytes, filename: str, mapping: LayoutMapping | None = 
     preview = ImportPreview(
         understanding=understanding, area_name=area.name if area else area_name, area_exists=bool(area)
     )
+    if mapping and mapping.area and area is None:
+        # A named area must exist (a typo must not found a new city); a new area comes from the title.
+        understanding.problems.append(
+            Problem(
+                f"找不到地区“{mapping.area}”",
+                expected="已有单位的名称、简称或别名；新地区请不填地区，由表格标题识别",
+            )
+        )
     if reading is None:
         return preview
     if area is None:

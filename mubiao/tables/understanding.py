@@ -277,8 +277,12 @@ def reconcile(reading: TableReading) -> list[Reconciliation]:
     ]
 
 
-def reading_facts(reading: TableReading, city: str = "合计") -> PlanFacts:
+def reading_facts(reading: TableReading) -> PlanFacts:
     """A reading as the plain facts the validation rules take, so the preview shows their findings."""
+    names = {unit.name for unit in reading.units}
+    city = "合计"
+    while city in names:  # a unit a person has renamed 合计 must not stand in for the total
+        city = f"（{city}）"
     facts = PlanFacts(
         start_year=reading.start_year,
         end_year=reading.end_year,

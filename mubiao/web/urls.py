@@ -42,3 +42,12 @@ urlpatterns += [
     path("values/<int:actual_id>/history/", views_reporting.value_history, name="value_history"),
     path("evidence/<int:evidence_id>/", views_reporting.evidence_download, name="evidence_download"),
 ]
+
+# Importing a decomposition table (mubiao.web.views_import): upload, preview with the mapping, commit.
+from mubiao.web import views_import  # noqa: E402
+
+urlpatterns += [
+    path("import/", views_import.import_upload, name="import"),
+    path("import/<str:sha256>/", views_import.import_preview, name="import_preview"),
+    path("import/<str:sha256>/mapping.json", views_import.import_mapping, name="import_mapping"),
+]

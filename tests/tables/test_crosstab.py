@@ -439,3 +439,24 @@ def test_a_column_of_measure_words_under_a_bare_unit_header_gives_each_indicator
 
     assert [i.unit_of_measure for i in reading_of(understanding).indicators] == ["家", "万元"]
     assert understanding.column_roles[2] == "unit_of_measure"
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        (LayoutMapping(label_column=9), "名称列第9列超出了表格（共3列）"),
+        (LayoutMapping(header_rows=[2, 30]), "表头末行第30行超出了表格（共4行）"),
+    ],
+)
+def test_a_mapping_pointing_outside_the_table_is_a_problem_not_a_crash(mapping: LayoutMapping, message: str):
+    rows = [
+        ["柳州市2021年任务分解表"],
+        ["地区", "高新技术企业", "技术合同"],
+        ["城中区", "10", "5"],
+        ["鱼峰区", "2", "1"],
+    ]
+
+    understanding = read(rows, mapping=mapping)
+
+    assert understanding.reading is None
+    assert understanding.problems[0].message == message
