@@ -29,7 +29,8 @@ from mubiao.domain.problems import Problem
 from mubiao.domain.readings import CellValue, HeaderUnit, IndicatorReading, TableReading
 from mubiao.tables.grid import Grid
 from mubiao.tables.mapping import LayoutMapping
-from mubiao.tables.understanding import LayoutResult, Reconciliation, reconcile
+from mubiao.tables.results import LayoutResult, Reconciliation, reconcile
+from mubiao.tables.structure import area_of, plan_title_of
 
 TOTAL_WORDS = re.compile(r"^(全(市|区|县|州|盟|旗|省|镇)|合计|总计|总数|全市合计|全县合计|全区合计)(合计|总计)?$")
 LEVELS = {
@@ -649,14 +650,12 @@ class CrosstabReader:
             self.notes.append("表中只有一级目标（任务），按“确保”导入")
         if self.problems:
             return None
-        from mubiao.tables.structure import _area_of, _plan_title
-
         return TableReading(
             source=self.grid.source,
             title=title,
-            plan_title=_plan_title(title) if title else "",
+            plan_title=plan_title_of(title) if title else "",
             attachment=attachment,
-            area_name=_area_of(title),
+            area_name=area_of(title),
             start_year=start_year,
             end_year=end_year,
             units=units,

@@ -24,7 +24,7 @@ from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import CellValue, HeaderUnit, IndicatorReading, TableReading
 from mubiao.tables.grid import Grid
 from mubiao.tables.mapping import LayoutMapping
-from mubiao.tables.understanding import LayoutResult
+from mubiao.tables.results import LayoutResult
 
 LABEL_ROLES = {
     "序号": "number",
@@ -289,13 +289,13 @@ class TableReader:
         self._attach_notes(blocks, table_notes)
         if self.problems:
             raise TableError(grid.source, self.problems)
-        plan_title = _plan_title(title)
+        plan_title = plan_title_of(title)
         return TableReading(
             source=grid.source,
             title=title,
             plan_title=plan_title,
             attachment=attachment,
-            area_name=_area_of(title),
+            area_name=area_of(title),
             start_year=start_year,
             end_year=end_year,
             units=units,
@@ -639,7 +639,7 @@ def _header_distance(columns: dict[int, int], header_columns: dict[int, int], of
     return min(sum(abs(offset - shift) for shift in shifts) for offset in offsets)
 
 
-def _area_of(title: str) -> str:
+def area_of(title: str) -> str:
     """The most specific administrative name the title opens with: 柳州市…, 扬州市宝应县… → 宝应县."""
     match = _AREA.match(squash(title))
     if not match:
@@ -647,7 +647,7 @@ def _area_of(title: str) -> str:
     return match.group("county") or match.group("city") or match.group("province") or ""
 
 
-def _plan_title(title: str) -> str:
+def plan_title_of(title: str) -> str:
     """The plan's own title: the table title without its 目标分解任务表 suffix and year span."""
     text = title.strip()
     text = re.sub(r"[(（]\s*(?:19|20)\d{2}.*?[)）]\s*$", "", text).strip()

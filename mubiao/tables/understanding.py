@@ -11,17 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
 
 from mubiao.domain.findings import Finding
 from mubiao.domain.milestones import infer_direction, infer_kind, infer_unit_of_measure, parse_milestones
 from mubiao.domain.names import squash
+from mubiao.domain.numbers import looks_numeric
 from mubiao.domain.problems import Problem, TableError
-from mubiao.domain.readings import CellValue, TableReading
-from mubiao.domain.validation import RATE_UNITS, IndicatorFacts, PlanFacts, validate_plan
+from mubiao.domain.readings import TableReading
+from mubiao.domain.validation import IndicatorFacts, PlanFacts, validate_plan
+from mubiao.tables.crosstab import read_crosstab
 from mubiao.tables.grid import Grid
 from mubiao.tables.mapping import LayoutMapping, MappingError
+from mubiao.tables.results import LayoutResult, Reconciliation, reconcile
+from mubiao.tables.structure import read_blocks
 
 ROW_ROLE_LABELS = {
     "title": "标题",
@@ -65,24 +68,6 @@ class CellTag:
     is_part: bool = False
 
 
-@dataclass(frozen=True)
-class Reconciliation:
-    """One total checked against the sum of its units (parts left out)."""
-
-    indicator_number: str
-    indicator_name: str
-    year: int
-    level: str
-    total: Decimal
-    units_sum: Decimal
-    row: int  # where the total stands (1-based)
-    column: int
-
-    @property
-    def reconciles(self) -> bool:
-        return self.total == self.units_sum
-
-
 @dataclass
 class Understanding:
     """A table as understood: the effective mapping, the reading, and a description of every cell."""
@@ -118,20 +103,6 @@ class Understanding:
         return TableError(self.filename, self.problems)
 
 
-@dataclass
-class LayoutResult:
-    """What one layout reader returns: a reading, or the problems that stop one, and the description."""
-
-    layout: str
-    mapping: LayoutMapping
-    reading: TableReading | None
-    problems: list[Problem] = field(default_factory=list)
-    proposals: list[str] = field(default_factory=list)
-    row_roles: dict[int, str] = field(default_factory=dict)
-    column_roles: dict[int, str] = field(default_factory=dict)
-    reconciliations: list[Reconciliation] | None = None  # when the reader has already checked the totals
-
-
 KnownUnit = Callable[[str], bool]
 
 
@@ -142,9 +113,6 @@ def understand(
     known_unit: KnownUnit | None = None,
 ) -> Understanding:
     """Read the right sheet in the right layout and describe the result; never raises for a bad table."""
-    from mubiao.tables.crosstab import read_crosstab
-    from mubiao.tables.structure import read_blocks
-
     wanted = mapping or LayoutMapping()
     is_known = known_unit or (lambda name: False)
     sheets = [grid.sheet for grid in grids]
@@ -225,8 +193,6 @@ def _is_year(text: str) -> bool:
 
 
 def _numeric_cells(grid: Grid) -> int:
-    from mubiao.domain.numbers import looks_numeric
-
     return sum(1 for cells in grid.rows for cell in cells if looks_numeric(cell))
 
 
@@ -246,35 +212,6 @@ def _tags(reading: TableReading) -> dict[tuple[int, int], CellTag]:
             is_part=value.unit in part_units or value.indicator_number in part_indicators,
         )
     return tags
-
-
-def reconcile(reading: TableReading) -> list[Reconciliation]:
-    """Every total of the reading against the sum of its units, 'of which' units left out."""
-    names = {indicator.number: indicator.name for indicator in reading.indicators}
-    rates = {indicator.number for indicator in reading.indicators if indicator.unit_of_measure.strip() in RATE_UNITS}
-    parts = {unit.name for unit in reading.units if unit.part_of}
-    sums: dict[tuple[str, int, str], Decimal] = {}
-    totals: dict[tuple[str, int, str], CellValue] = {}
-    for value in reading.values:
-        key = (value.indicator_number, value.year, value.level)
-        if value.unit is None:
-            totals[key] = value
-        elif value.unit not in parts:
-            sums[key] = sums.get(key, Decimal(0)) + value.value
-    return [
-        Reconciliation(
-            indicator_number=key[0],
-            indicator_name=names.get(key[0], key[0]),
-            year=key[1],
-            level=key[2],
-            total=total.value,
-            units_sum=sums.get(key, Decimal(0)),
-            row=total.row,
-            column=total.column,
-        )
-        for key, total in totals.items()
-        if key in sums and key[0] not in rates
-    ]
 
 
 def reading_facts(reading: TableReading) -> PlanFacts:
