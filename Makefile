@@ -48,6 +48,7 @@ example: migrate
 bench: setup
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.progress
+	$(BIN)/python -m benchmarks.import_xlsx
 
 lint: setup
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ import getpass
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # what json.dumps(…, ensure_ascii=False) escapes strings with
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -100,39 +101,58 @@ def _json(state: dict[str, Any] | None) -> str | None:
     return None if state is None else json.dumps(state, ensure_ascii=False)
 
 
+def _json_string(text: str | None) -> str:
+    return "null" if text is None else encode_basestring(text)
+
+
+def value_state_json(value: str | None, source: str | None) -> str:
+    """The JSON of a stored value's state, {"value": …, "source": …}, as _json writes it, without a dict.
+
+    An import of hundreds of thousands of values writes this once per value, so it is put together
+    by hand (the strings escaped by the json module's own function) instead of by json.dumps.
+    """
+    return f'{{"value": {_json_string(value)}, "source": {_json_string(source)}}}'
+
+
+#: An audit record not yet written, as plain column values with its states already JSON text:
+#: (action, object_type, object_id, object_repr, before, after, reason). Services that write very
+#: many records (an import's new values) produce these directly, as a stream.
+AuditRow = tuple[str, str, str, str, str | None, str | None, str]
+
+_ROW_COLUMNS = ("action", "object_type", "object_id", "object_repr", "before", "after", "reason")
+
+
+def audit_row(entry: AuditEntry) -> AuditRow:
+    return (
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.object_repr,
+        _json(entry.before),
+        _json(entry.after),
+        entry.reason,
+    )
+
+
+def audit_rows_write(*, actor: Actor, rows: Iterable[AuditRow]) -> int:
+    """Write many records at once, all stamped with the same moment; `rows` may be a generator."""
+    user = actor.user
+    who = {
+        "at": db_datetime(AuditRecord, timezone.now()),
+        "actor_id": user.pk if user is not None and user.is_authenticated else None,
+        "actor_label": actor.label[:200],
+        "door": actor.door,
+    }
+    return insert_rows(AuditRecord, _ROW_COLUMNS, map(_fitted, rows), constants=who)
+
+
+def _fitted(row: AuditRow) -> AuditRow:
+    """The row with its object_repr cut to the column's 300 characters (and the row itself when it fits)."""
+    if len(row[3]) <= 300:
+        return row
+    return (row[0], row[1], row[2], row[3][:300], row[4], row[5], row[6])
+
+
 def audit_entries_write(*, actor: Actor, entries: Iterable[AuditEntry]) -> int:
     """Write many entries at once, all stamped with the same moment; returns how many."""
-    moment = db_datetime(AuditRecord, timezone.now())
-    user = actor.user
-    actor_id = user.pk if user is not None and user.is_authenticated else None
-    label = actor.label[:200]
-    rows = (
-        (
-            moment,
-            actor_id,
-            label,
-            actor.door,
-            e.action,
-            e.object_type,
-            e.object_id,
-            e.object_repr[:300],
-            _json(e.before),
-            _json(e.after),
-            e.reason,
-        )
-        for e in entries
-    )
-    columns = [
-        "at",
-        "actor_id",
-        "actor_label",
-        "door",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "before",
-        "after",
-        "reason",
-    ]
-    return insert_rows(AuditRecord, columns, rows)
+    return audit_rows_write(actor=actor, rows=(audit_row(entry) for entry in entries))

@@ -266,7 +266,10 @@ class Milestone(models.Model):
 class Target(Provenance):
     """The target of one unit for one indicator, year and level. A null value is a cleared (blank) cell."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="targets")
+    # No index of its own: target_one_per_cell (indicator, org_unit, year, level) serves lookups by indicator.
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="targets", db_index=False
+    )
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="targets")
     year = models.PositiveSmallIntegerField(_("年份"))
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)

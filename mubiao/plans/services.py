@@ -7,16 +7,27 @@ it: a failure anywhere leaves the database as it was.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
-from mubiao.audit.services import Actor, AuditEntry, audit_entries_write, audit_entry, audit_record
-from mubiao.db import db_datetime, insert_rows, retry_once_if_raced
+from mubiao.audit.services import (
+    Actor,
+    AuditEntry,
+    AuditRow,
+    audit_entry,
+    audit_record,
+    audit_row,
+    audit_rows_write,
+    value_state_json,
+)
+from mubiao.db import db_datetime, insert_rows_returning_ids, retry_once_if_raced
 from mubiao.domain.milestones import infer_direction, infer_kind, infer_unit_of_measure, parse_milestones
 from mubiao.domain.names import kind_from_name
 from mubiao.domain.numbers import format_decimal
@@ -26,9 +37,8 @@ from mubiao.domain.readings import CellValue, IndicatorReading, TableReading
 from mubiao.domain.values import LEVEL_LABELS
 from mubiao.orgunits.models import OrgUnit
 from mubiao.orgunits.selectors import UnitResolver, area_find, unit_resolver
-from mubiao.orgunits.services import orgunit_create
+from mubiao.orgunits.services import orgunit_check_new, orgunit_create, orgunits_create
 from mubiao.plans.models import (
-    TARGET_COLUMNS,
     Department,
     Indicator,
     Milestone,
@@ -38,7 +48,7 @@ from mubiao.plans.models import (
     Target,
     provenance_text,
 )
-from mubiao.reporting.models import ACTUAL_COLUMNS, ActualValue
+from mubiao.reporting.models import ActualValue
 
 BULK_BATCH = 2000
 
@@ -107,6 +117,18 @@ def _value_json(value: Decimal | None) -> str | None:
     return None if value is None else format_decimal(value)
 
 
+def _value_text(value: Decimal) -> str:
+    """format_decimal(value), a few times faster for the figures a table holds (an import writes one per value).
+
+    A finite Decimal of at most 28 characters whose str() is plain notation prints the same once its
+    fraction's trailing zeros (and a bare point) are cut; anything else goes to format_decimal.
+    """
+    text = str(value)
+    if len(text) > 28 or "E" in text or not value.is_finite():
+        return format_decimal(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 class _PlanImport:
     """One run of plan_import_table; a class only to share its lookups between the steps."""
 
@@ -127,6 +149,8 @@ class _PlanImport:
         self.area = area
         self.create_units = create_units
         self.audit: list[AuditEntry] = []
+        # The values _insert_new wrote, for their audit entries: (object type, ids, cells, names).
+        self.new_values: list[tuple[str, Sequence[int], list[CellValue], dict[str, str], dict[str | None, str]]] = []
         self.reason = f"导入 {filename}"
 
     # -- area and units ---------------------------------------------------------------------
@@ -155,8 +179,15 @@ class _PlanImport:
         return area, True
 
     def resolve_units(self, area: OrgUnit, area_is_new: bool) -> tuple[dict[str, OrgUnit], list[OrgUnit]]:
+        """Each header's unit: matched by name, or — in a new area, or with create_units — a new unit.
+
+        New units are matched by the headers after them as if they existed already (a stand-in id
+        until then), and written together at the end with their audit records (orgunits_create):
+        an area's thousands of new townships take a few statements, not thousands.
+        """
         resolver: UnitResolver = unit_resolver(area)
         matched: dict[str, OrgUnit] = {}
+        times_matched: Counter[int] = Counter()  # unit id → how many headers now name it
         created: list[OrgUnit] = []
         problems: list[Problem] = []
         for position, header in enumerate(self.reading.units, start=1):
@@ -164,15 +195,15 @@ class _PlanImport:
             if unit is None and (area_is_new or self.create_units):
                 # An 'of which' unit is created under its whole; every other unit under the area.
                 whole = matched.get(header.part_of) if header.part_of else None
-                unit = orgunit_create(
+                unit = OrgUnit(
                     name=header.name,
                     short_name=header.name,
                     kind=kind_from_name(header.name),
                     parent=whole or area,
                     position=position,
-                    actor=self.actor,
-                    reason=self.reason,
                 )
+                orgunit_check_new(unit)
+                unit.pk = -1 - len(created)  # a stand-in, distinct from every stored id, until it is written
                 resolver.add(unit)
                 created.append(unit)
             if unit is None:
@@ -188,7 +219,7 @@ class _PlanImport:
                     )
                 )
                 continue
-            if unit.pk in {u.pk for u in matched.values()}:
+            if times_matched[unit.pk]:
                 problems.append(
                     Problem(
                         f"单位“{header.name}”在表头中重复出现",
@@ -197,9 +228,16 @@ class _PlanImport:
                         expected="每个单位一列",
                     )
                 )
+            replaced = matched.get(header.name)
+            if replaced is not None:
+                times_matched[replaced.pk] -= 1
             matched[header.name] = unit
+            times_matched[unit.pk] += 1
         if problems:
             raise TableError(self.reading.source, problems)
+        for unit in created:
+            unit.pk = None
+        orgunits_create(units=created, actor=self.actor, reason=self.reason)
         return matched, created
 
     # -- plan, file, indicators -------------------------------------------------------------
@@ -259,17 +297,21 @@ class _PlanImport:
 
     def plan_units(self, plan: Plan, units: dict[str, OrgUnit]) -> None:
         existing = {pu.org_unit_id: pu for pu in PlanUnit.objects.filter(plan=plan)}
+        added: list[PlanUnit] = []
+        moved: list[PlanUnit] = []
         for position, header in enumerate(self.reading.units, start=1):
             unit = units[header.name]
             column = existing.get(unit.pk)
             part_of = header.part_of or ""
             if column is None:
-                PlanUnit.objects.create(
-                    plan=plan, org_unit=unit, position=position, header_name=header.name, part_of=part_of
+                added.append(
+                    PlanUnit(plan=plan, org_unit=unit, position=position, header_name=header.name, part_of=part_of)
                 )
             elif (column.position, column.header_name, column.part_of) != (position, header.name, part_of):
                 column.position, column.header_name, column.part_of = position, header.name, part_of
-                column.save(update_fields=["position", "header_name", "part_of"])
+                moved.append(column)
+        PlanUnit.objects.bulk_create(added, batch_size=BULK_BATCH)
+        PlanUnit.objects.bulk_update(moved, ["position", "header_name", "part_of"], batch_size=BULK_BATCH)
 
     def departments(self, names: Iterable[str]) -> list[Department]:
         found = []
@@ -458,23 +500,26 @@ class _PlanImport:
             (a.indicator_id, a.org_unit_id, a.year, "actual"): a
             for a in ActualValue.objects.filter(indicator__plan=plan, period_kind="year")
         }
-        seen: set[tuple[int, int, int, str]] = set()
-        new_cells: list[tuple[CellValue, Indicator, OrgUnit]] = []
+        seen: set[tuple[int, int, int, str]] = set()  # the stored values the table still has
+        new_cells: list[CellValue] = []
         updated_targets: list[Target] = []
         updated_actuals: list[ActualValue] = []
 
         for cell in self.reading.values:
+            is_actual = cell.level == "actual"
+            counts["actuals" if is_actual else "targets"] += 1
+            store = actuals if is_actual else targets
+            if not store:  # a new plan: nothing stored to compare with
+                new_cells.append(cell)
+                continue
             indicator = indicators[cell.indicator_number]
             unit = area if cell.unit is None else units[cell.unit]
             key = (indicator.pk, unit.pk, cell.year, cell.level)
-            seen.add(key)
-            is_actual = cell.level == "actual"
-            counts["actuals" if is_actual else "targets"] += 1
-            stored = (actuals if is_actual else targets).get(key)
+            stored = store.get(key)
             if stored is None:
-                new_cells.append((cell, indicator, unit))
-                counts["created"] += 1
+                new_cells.append(cell)
                 continue
+            seen.add(key)
             if stored.value == cell.value:
                 counts["unchanged"] += 1
                 continue
@@ -485,6 +530,7 @@ class _PlanImport:
             self._locate(stored, cell, source)
             (updated_actuals if is_actual else updated_targets).append(stored)  # type: ignore[arg-type]
             counts["updated"] += 1
+        counts["created"] = len(new_cells)
 
         for store, updated in ((targets, updated_targets), (actuals, updated_actuals)):
             for key, stored in store.items():
@@ -510,74 +556,92 @@ class _PlanImport:
         fields = ["value", "version", "source_file", "source_sheet", "source_row", "source_column", "updated_at"]
         Target.objects.bulk_update(updated_targets, fields, batch_size=BULK_BATCH)
         ActualValue.objects.bulk_update(updated_actuals, fields, batch_size=BULK_BATCH)
-        self._insert_new(new_cells, plan, source, indicators_by_id=by_id, names=names)
+        self._insert_new(new_cells, area, indicators, units, source, names=names)
         return counts, changes
 
     def _insert_new(
         self,
-        cells: list[tuple[CellValue, Indicator, OrgUnit]],
-        plan: Plan,
+        cells: list[CellValue],
+        area: OrgUnit,
+        indicators: dict[str, Indicator],
+        units: dict[str, OrgUnit],
         source: SourceFile,
         *,
-        indicators_by_id: dict[int, Indicator],
         names: dict[int, str],
     ) -> None:
-        """New values as plain rows (an import may bring tens of thousands), each with its audit entry."""
+        """New values as plain rows (an import may bring hundreds of thousands), streamed to the database.
+
+        Their ids come back in the rows' order (mubiao.db.insert_rows_returning_ids), so each one's
+        audit entry — written by run() after the import's other entries, as a stream too — names it
+        without reading the rows back. Nothing here holds more than the new cells' list and the ids.
+        """
         now = db_datetime(Target, timezone.now())
         sheet = self.reading.sheet
-        target_rows = []
-        actual_rows = []
-        for cell, indicator, unit in cells:
-            place = (source.pk, sheet, cell.row, cell.column)
-            if cell.level == "actual":
-                actual_rows.append(
-                    (
-                        indicator.pk,
-                        unit.pk,
-                        str(Period.year_of(cell.year)),
-                        cell.year,
-                        "year",
-                        0,
-                        cell.value,
-                        1,
-                        now,
-                        *place,
-                    )
+        indicator_ids = {number: indicator.pk for number, indicator in indicators.items()}
+        unit_ids: dict[str | None, int] = {name: unit.pk for name, unit in units.items()}
+        unit_ids[None] = area.pk
+        target_cells = [cell for cell in cells if cell.level != "actual"]
+        actual_cells = [cell for cell in cells if cell.level == "actual"] if len(target_cells) < len(cells) else []
+        # What every new row shares is written once; each row carries only its own columns.
+        shared = {"version": 1, "updated_at": now, "source_file_id": source.pk, "source_sheet": sheet}
+        target_ids = insert_rows_returning_ids(
+            Target,
+            ("indicator_id", "org_unit_id", "year", "level", "value", "source_row", "source_column"),
+            (
+                (
+                    indicator_ids[cell.indicator_number],
+                    unit_ids[cell.unit],
+                    cell.year,
+                    cell.level,
+                    cell.value,
+                    cell.row,
+                    cell.column,
                 )
-            else:
-                target_rows.append((indicator.pk, unit.pk, cell.year, cell.level, cell.value, 1, now, *place))
-        insert_rows(Target, TARGET_COLUMNS, target_rows)
-        insert_rows(ActualValue, ACTUAL_COLUMNS, actual_rows)
-        created = {(indicator.pk, unit.pk, cell.year, cell.level): cell for cell, indicator, unit in cells}
-        # The new rows' ids, to name them in the audit log.
-        stored: list[tuple[str, int, tuple[int, int, int, str]]] = [
-            ("plans.target", pk, (indicator_id, unit_id, year, level))
-            for pk, indicator_id, unit_id, year, level in Target.objects.filter(indicator__plan=plan).values_list(
-                "pk", "indicator_id", "org_unit_id", "year", "level"
-            )
-        ]
-        stored += [
-            ("reporting.actualvalue", pk, (indicator_id, unit_id, year, "actual"))
-            for pk, indicator_id, unit_id, year in ActualValue.objects.filter(
-                indicator__plan=plan, period_kind="year"
-            ).values_list("pk", "indicator_id", "org_unit_id", "year")
-        ]
-        for object_type, pk, key in stored:
-            new = created.get(key)
-            if new is None:
-                continue
-            indicator_id, unit_id, year, level = key
-            self.audit.append(
-                AuditEntry(
-                    action="create",
-                    object_type=object_type,
-                    object_id=str(pk),
-                    object_repr=f"{indicators_by_id[indicator_id].name} {names[unit_id]} {year} {LEVEL_LABELS[level]}",
-                    before=None,
-                    after={"value": _value_json(new.value), "source": provenance_text(sheet, new.row, new.column)},
-                    reason=self.reason,
+                for cell in target_cells
+            ),
+            constants=shared,
+        )
+        actual_ids = insert_rows_returning_ids(
+            ActualValue,
+            ("indicator_id", "org_unit_id", "period", "year", "value", "source_row", "source_column"),
+            (
+                (
+                    indicator_ids[cell.indicator_number],
+                    unit_ids[cell.unit],
+                    str(Period.year_of(cell.year)),
+                    cell.year,
+                    cell.value,
+                    cell.row,
+                    cell.column,
                 )
-            )
+                for cell in actual_cells
+            ),
+            constants={**shared, "period_kind": "year", "period_number": 0},
+        )
+        indicator_names = {number: indicator.name for number, indicator in indicators.items()}
+        unit_names = {name: names[unit_id] for name, unit_id in unit_ids.items()}
+        self.new_values = [
+            (Target._meta.label_lower, target_ids, target_cells, indicator_names, unit_names),
+            (ActualValue._meta.label_lower, actual_ids, actual_cells, indicator_names, unit_names),
+        ]
+
+    def _new_value_audit_rows(self) -> Iterator[AuditRow]:
+        """The audit entry of each value _insert_new wrote: created, its value, and where it came from."""
+        sheet = self.reading.sheet
+        reason = self.reason
+        levels = {level: str(label) for level, label in LEVEL_LABELS.items()}
+        for object_type, ids, cells, indicator_names, unit_names in self.new_values:
+            for pk, cell in zip(ids, cells, strict=True):
+                name = indicator_names[cell.indicator_number]
+                yield (
+                    "create",
+                    object_type,
+                    str(pk),
+                    f"{name} {unit_names[cell.unit]} {cell.year} {levels[cell.level]}",
+                    None,
+                    value_state_json(_value_text(cell.value), provenance_text(sheet, cell.row, cell.column)),
+                    reason,
+                )
 
     def _locate(self, record: Target | ActualValue, cell: CellValue, source: SourceFile) -> None:
         record.source_file = source
@@ -611,7 +675,9 @@ class _PlanImport:
         self.plan_units(plan, units)
         indicators, indicators_changed = self.indicators(plan)
         counts, changes = self.values(plan, area, indicators, units, source)
-        audit_entries_write(actor=self.actor, entries=self.audit)
+        audit_rows_write(
+            actor=self.actor, rows=chain((audit_row(entry) for entry in self.audit), self._new_value_audit_rows())
+        )
         counts.update(
             indicators=len(indicators),
             indicators_changed=indicators_changed,

@@ -166,6 +166,7 @@ def read_label(text: str, labels: Labels) -> None:
 
 
 _FIGURE = re.compile(r"^[+-]?[\d.,]+(%|万|亿)?$")
+_PLAIN_ASCII = re.compile(r"\A-?\d+(\.\d+)?\Z")
 BLANK, FIGURE, TEXT = 0, 1, 2
 
 
@@ -608,6 +609,17 @@ class CrosstabReader:
             )
             for column, labels in columns.items()
         ]
+        # Two cells can become the same figure only if two rows or two columns say the same, or rows and
+        # columns both carry a year or both a level; otherwise the check per cell is skipped (it costs a
+        # key per figure, hundreds of megabytes for a large table).
+        row_keys = [part[1:] for part in row_parts]
+        column_keys = [part[1:] for part in column_parts]
+        may_collide = (
+            len(set(row_keys)) < len(row_keys)
+            or len(set(column_keys)) < len(column_keys)
+            or (any(part[3] for part in row_parts) and any(part[3] for part in column_parts))
+            or (any(part[4] for part in row_parts) and any(part[4] for part in column_parts))
+        )
         for row, row_number, row_unit, row_year, row_level in row_parts:
             if row_number is missing or row_unit is missing:
                 continue
@@ -620,8 +632,12 @@ class CrosstabReader:
                 number = str(row_number if column_number is None else column_number)
                 unit = cast("str | None", row_unit if units_in_rows else column_unit)
                 indicator = indicators[number]
+                text = cells[column]
                 try:
-                    value = parse_quantity(cells[column], indicator.unit_of_measure)
+                    # A plain figure (the bulk of a large table) directly; anything else by the rules.
+                    value = (
+                        Decimal(text) if _PLAIN_ASCII.match(text) else parse_quantity(text, indicator.unit_of_measure)
+                    )
                 except NumberFormatError as exc:
                     self.problems.append(Problem(str(exc), row=row + 1, column=column + 1, expected="数值或空白"))
                     continue
@@ -640,11 +656,14 @@ class CrosstabReader:
                         )
                     )
                     continue
-                key = (number, unit, year, level)
-                if key in seen:
-                    self._cannot_tell_apart(seen[key], row, column, indicator.name, unit, year, level, units_in_rows)
-                    continue
-                seen[key] = (row + 1, column + 1)
+                if may_collide:
+                    key = (number, unit, year, level)
+                    if key in seen:
+                        self._cannot_tell_apart(
+                            seen[key], row, column, indicator.name, unit, year, level, units_in_rows
+                        )
+                        continue
+                    seen[key] = (row + 1, column + 1)
                 values.append(CellValue(number, unit, year, level, value, row + 1, column + 1))
         if levels_seen == {"committed"} and not any(labels.level for labels in [*rows.values(), *columns.values()]):
             self.notes.append("表中只有一级目标（任务），按“确保”导入")

@@ -83,13 +83,17 @@ class Understanding:
     row_roles: dict[int, str] = field(default_factory=dict)
     column_roles: dict[int, str] = field(default_factory=dict)
     reconciliations: list[Reconciliation] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
 
     @cached_property
     def tags(self) -> dict[tuple[int, int], CellTag]:
         """Each value cell (1-based row, column) → what it became; built on first use (a large table has
         hundreds of thousands, and the command line's summary does not need them)."""
         return _tags(self.reading) if self.reading is not None else {}
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """What the validation rules say of the reading — computed when shown, not when only committed."""
+        return validate_plan(reading_facts(self.reading)) if self.reading is not None else []
 
     @property
     def can_commit(self) -> bool:
@@ -156,7 +160,6 @@ def understand(
         understanding.reconciliations = (
             result.reconciliations if result.reconciliations is not None else reconcile(result.reading)
         )
-        understanding.findings = validate_plan(reading_facts(result.reading))
     return understanding
 
 

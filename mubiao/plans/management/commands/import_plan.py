@@ -99,6 +99,9 @@ class Command(MubiaoCommand):
                 )
             except TableError as error:
                 fail_with_table_error(error, as_json)
+            # The reading of a large table is hundreds of megabytes; the findings are read back from
+            # the register, so let it go before they are.
+            del preview
             advance("检查数据质量")
             findings = plan_findings(outcome.plan)
         if as_json:
