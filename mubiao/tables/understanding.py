@@ -217,10 +217,12 @@ def _tags(reading: TableReading) -> dict[tuple[int, int], CellTag]:
     return tags
 
 
-def reading_facts(reading: TableReading) -> PlanFacts:
-    """A reading as the plain facts the validation rules take, so the preview shows their findings."""
+def reading_facts(reading: TableReading, city: str = "合计") -> PlanFacts:
+    """A reading as the plain facts the validation rules take, so the preview shows their findings.
+
+    `city` names the total's cell in the findings (the area's name, once it is known).
+    """
     names = {unit.name for unit in reading.units}
-    city = "合计"
     while city in names:  # a unit a person has renamed 合计 must not stand in for the total
         city = f"（{city}）"
     facts = PlanFacts(

@@ -112,3 +112,20 @@ def test_a_bad_mapping_file_is_refused_with_what_is_wrong(liuzhou, tmp_path, cap
     assert run("import", workbook(tmp_path), "--mapping", str(mapping)) == 2
     assert message in capsys.readouterr().err
     assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["seed.txt", "twin.xlsx"])
+def test_the_findings_printed_after_importing_a_new_plan_are_those_of_the_stored_plan(
+    liuzhou, seed_bytes, tmp_path, capsys, name: str
+):
+    from mubiao.plans.selectors import plan_findings
+    from tests.tables.seed_twin import seed_twin_xlsx
+
+    path = tmp_path / name
+    path.write_bytes(seed_bytes if name.endswith(".txt") else seed_twin_xlsx())
+    assert run("import", str(path), "--format", "json") == 0
+
+    printed = json.loads(capsys.readouterr().out)["findings"]
+    stored = json.loads(json.dumps([f.as_dict() for f in plan_findings(Plan.objects.get())], ensure_ascii=False))
+    assert len(printed) == 14
+    assert printed == stored

@@ -11,6 +11,7 @@ from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.problems import Problem, TableError
+from mubiao.domain.validation import validate_plan
 from mubiao.domain.values import LEVEL_LABELS
 from mubiao.plans.management.output import (
     MubiaoCommand,
@@ -30,7 +31,7 @@ from mubiao.plans.selectors import plan_findings
 from mubiao.plans.services import ImportOutcome
 from mubiao.tables.importer import ImportPreview, import_reading, preview_file
 from mubiao.tables.mapping import LayoutMapping
-from mubiao.tables.understanding import parse_mapping
+from mubiao.tables.understanding import parse_mapping, reading_facts
 
 
 def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
@@ -87,10 +88,13 @@ class Command(MubiaoCommand):
                     return
                 if not preview.understanding.can_commit:
                     raise preview.understanding.error()
-                assert preview.reading is not None
+                reading = preview.reading
+                assert reading is not None
+                # The grid behind the preview is no longer needed: a large table's is hundreds of megabytes.
+                del preview
                 advance("写入数据库")
                 outcome = import_reading(
-                    reading=preview.reading,
+                    reading=reading,
                     content=content,
                     filename=path.name,
                     actor=Actor.command_line(Door.IMPORT),
@@ -99,11 +103,14 @@ class Command(MubiaoCommand):
                 )
             except TableError as error:
                 fail_with_table_error(error, as_json)
-            # The reading of a large table is hundreds of megabytes; the findings are read back from
-            # the register, so let it go before they are.
-            del preview
             advance("检查数据质量")
-            findings = plan_findings(outcome.plan)
+            # A new plan holds exactly what was read, so its findings come from the reading in memory
+            # rather than from reading every stored value back; a changed plan is checked as stored.
+            if outcome.plan_created:
+                findings = validate_plan(reading_facts(reading, city=outcome.plan.area.name))
+            else:
+                del reading
+                findings = plan_findings(outcome.plan)
         if as_json:
             print_json({**outcome_json(outcome), "findings": [f.as_dict() for f in findings]})
             return
