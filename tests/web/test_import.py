@@ -406,14 +406,14 @@ def test_a_sheet_that_is_not_there_is_a_clear_page_not_an_error(admin_client):
     assert "找不到工作表“Sheet9”" in text_of(parse(response).get_element_by_id("import-error"))
 
 
-def test_a_label_column_past_the_tables_edge_is_a_clear_page_not_an_error(admin_client):
+def test_a_label_column_past_the_tables_edge_is_named_as_a_problem_of_the_preview(admin_client):
     upload(admin_client, KEJI)
 
     response = admin_client.get(preview_url(KEJI), {"label_column": "99", "layout": "units_in_rows"})
 
-    assert response.status_code == 400
-    message = text_of(parse(response).get_element_by_id("import-error"))
-    assert "请检查所填的行号、列号是否在表格范围内" in message
+    assert response.status_code == 200
+    problems = text_of(parse(response).get_element_by_id("problems"))
+    assert "名称列第99列超出了表格" in problems
 
 
 def test_a_preview_of_an_upload_from_another_session_is_not_found(admin_client, client):
