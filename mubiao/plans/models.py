@@ -139,8 +139,15 @@ def provenance_text(sheet: str, row: int | None, column: int | None) -> str:
 class Provenance(models.Model):
     """Where an imported value came from: file, sheet, row and column (1-based, as a person counts)."""
 
+    # Followed from a value to its file, never the other way: no index to keep up on every imported value.
     source_file = models.ForeignKey(
-        SourceFile, verbose_name=_("来源文件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        SourceFile,
+        verbose_name=_("来源文件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     source_sheet = models.CharField(_("工作表"), max_length=100, blank=True)
     source_row = models.PositiveIntegerField(_("行"), null=True, blank=True)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import chain
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -20,11 +19,10 @@ from django.utils import timezone
 from mubiao.audit.services import (
     Actor,
     AuditEntry,
-    AuditRow,
+    audit_created_write,
+    audit_entries_write,
     audit_entry,
     audit_record,
-    audit_row,
-    audit_rows_write,
     value_state_json,
 )
 from mubiao.db import db_datetime, insert_rows_returning_ids, retry_once_if_raced
@@ -625,23 +623,25 @@ class _PlanImport:
             (ActualValue._meta.label_lower, actual_ids, actual_cells, indicator_names, unit_names),
         ]
 
-    def _new_value_audit_rows(self) -> Iterator[AuditRow]:
-        """The audit entry of each value _insert_new wrote: created, its value, and where it came from."""
+    def _write_new_value_audit(self) -> None:
+        """The audit record of each value _insert_new wrote: created, its value, and where it came from."""
         sheet = self.reading.sheet
-        reason = self.reason
         levels = {level: str(label) for level, label in LEVEL_LABELS.items()}
         for object_type, ids, cells, indicator_names, unit_names in self.new_values:
-            for pk, cell in zip(ids, cells, strict=True):
-                name = indicator_names[cell.indicator_number]
-                yield (
-                    "create",
-                    object_type,
-                    str(pk),
-                    f"{name} {unit_names[cell.unit]} {cell.year} {levels[cell.level]}",
-                    None,
-                    value_state_json(_value_text(cell.value), provenance_text(sheet, cell.row, cell.column)),
-                    reason,
-                )
+            audit_created_write(
+                actor=self.actor,
+                object_type=object_type,
+                reason=self.reason,
+                rows=(
+                    (
+                        str(pk),
+                        f"{indicator_names[cell.indicator_number]} {unit_names[cell.unit]} {cell.year} "
+                        f"{levels[cell.level]}",
+                        value_state_json(_value_text(cell.value), provenance_text(sheet, cell.row, cell.column)),
+                    )
+                    for pk, cell in zip(ids, cells, strict=True)
+                ),
+            )
 
     def _locate(self, record: Target | ActualValue, cell: CellValue, source: SourceFile) -> None:
         record.source_file = source
@@ -675,9 +675,8 @@ class _PlanImport:
         self.plan_units(plan, units)
         indicators, indicators_changed = self.indicators(plan)
         counts, changes = self.values(plan, area, indicators, units, source)
-        audit_rows_write(
-            actor=self.actor, rows=chain((audit_row(entry) for entry in self.audit), self._new_value_audit_rows())
-        )
+        audit_entries_write(actor=self.actor, entries=self.audit)
+        self._write_new_value_audit()
         counts.update(
             indicators=len(indicators),
             indicators_changed=indicators_changed,

@@ -36,24 +36,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from docx import Document
 from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
 from lxml import etree
-from openpyxl import load_workbook
 from openpyxl.formula.translate import Translator, TranslatorError
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
-from mubiao.domain.numbers import format_decimal
 from mubiao.domain.problems import Problem, TableError
 from mubiao.tables.grid import Grid, Merge, read_text_grid
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 logger = logging.getLogger(__name__)
 
@@ -328,19 +326,40 @@ def _keeps_markup_ascii(encoding: str) -> bool:
 
 
 # --- Workbooks --------------------------------------------------------------------------------
+#
+# openpyxl reads what the workbook says about itself: its sheets, their order, visibility and
+# parts, the styles and the date system. The cells, which are nearly all of a large workbook, are
+# read here, streaming each sheet's XML with lxml and keeping one row in memory at a time. They
+# read as openpyxl's read-only mode (data_only) would give them, turned into text as a person
+# would type them; openpyxl's own row parsing costs four times as long.
 
 _SHEET_NS = "{" + SHEET_MAIN_NS + "}"
-_ROW, _FORMULA, _VALUE = (_SHEET_NS + tag for tag in ("row", "f", "v"))
-_FORMULA_CELLS = etree.XPath("m:c[m:f]", namespaces={"m": SHEET_MAIN_NS})
-_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"  # any namespace prefix, or none
-_MERGE_REF = re.compile(rb"<" + _PREFIX + rb"mergeCell\b[^>]*?\sref\s*=\s*[\"']([^\"']*)[\"']")
-#: The end of a formula followed by the end of its cell, with no result or an empty one between.
-_MAYBE_WITHOUT_RESULT = re.compile(
-    rb"(?:</" + _PREFIX + rb"f>|<" + _PREFIX + rb"f\b[^>]*/>)\s*"
-    rb"(?:<" + _PREFIX + rb"v\b[^>]*/>|<" + _PREFIX + rb"v\b[^>]*>\s*</" + _PREFIX + rb"v>)?\s*</" + _PREFIX + rb"c>"
+_ROW, _VALUE, _FORMULA, _INLINE_STRING, _MERGE_CELL, _STRING_ITEM = (
+    _SHEET_NS + tag for tag in ("row", "v", "f", "is", "mergeCell", "si")
 )
-_SCAN_CHUNK = 1024 * 1024
-_SCAN_OVERLAP = 4096  # longer than any tag sought, so none is missed where chunks meet
+#: How every workbook part is parsed: no DTD loaded, no entity resolved, nothing fetched, no text
+#: node over 10 MB. Comments and processing instructions are dropped, as the ElementTree parser
+#: openpyxl reads with drops them (text on both sides of a comment reads as one).
+_PARSING: dict[str, Any] = {
+    "events": ("end",),
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+_DIGITS = "0123456789"
+
+# How a number cell reads, decided once per style: as a number, a percentage, a date or time, or
+# a duration ([h]:mm).
+_PLAIN, _PERCENT, _DATE, _DURATION = range(4)
+
+#: The text of a number cell that is already what _number_text makes of it: an integer of up to 15
+#: digits without leading zeros, or a decimal of up to 15 digits without leading or trailing zeros
+#: and at least 0.0001. Fifteen significant digits survive the trip through a float (DBL_DIG), and
+#: %.15g writes numbers of that size without an exponent, so it would give back the same text.
+_AS_TYPED = re.compile(r"0|-?[1-9][0-9]{0,14}|-?(?=[0-9.]{3,16}\Z)(?:0\.(?!0000)|[1-9][0-9]*\.)[0-9]*[1-9]").fullmatch
 
 
 @dataclass
@@ -358,59 +377,309 @@ class _CellBudget:
             )
 
 
+class _WorkbookReader(ExcelReader):
+    """openpyxl's read-only reader, leaving out the shared strings: _shared_strings reads them faster."""
+
+    strings_part: str | None = None
+
+    def read_strings(self) -> None:
+        # The part openpyxl would read: the one the content types declare as the shared strings.
+        declared = self.package.find(SHARED_STRINGS)
+        self.strings_part = declared.PartName[1:] if declared is not None else None
+
+
 def _read_xlsx(content: bytes, archive: zipfile.ZipFile, filename: str) -> list[Grid]:
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    reader = _WorkbookReader(io.BytesIO(content), read_only=True, data_only=True)
     try:
+        reader.read()
+        workbook = reader.wb
+        cells = _CellText(workbook, _shared_strings(archive, reader.strings_part))
         budget = _CellBudget(filename)
         visible: list[Grid] = []
         hidden: list[Grid] = []
         for sheet in workbook.worksheets:  # worksheets only: chart sheets hold no cells
-            grid = _read_sheet(sheet, archive, filename, budget)
+            # The part openpyxl itself would read; read-only sheets expose no other.
+            grid = _read_sheet(archive, sheet._worksheet_path, sheet.title, cells, filename, budget)
             if grid is not None:
                 (visible if sheet.sheet_state == "visible" else hidden).append(grid)
         return visible + hidden
     finally:
-        workbook.close()
+        reader.archive.close()
 
 
-def _read_sheet(sheet: ReadOnlyWorksheet, archive: zipfile.ZipFile, filename: str, budget: _CellBudget) -> Grid | None:
-    part = sheet._worksheet_path  # the member openpyxl itself reads; read-only sheets expose no other
-    maybe_without_result, merges = _scan_sheet_part(archive, part)
-    # Some writers put a wrong <dimension> (often just "A1") in the sheet; read to the last row.
-    sheet.reset_dimensions()
+def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
+    if part is None:
+        return []
+    strings: list[str] = []
+    with archive.open(part) as stream:
+        for _, item in etree.iterparse(stream, tag=_STRING_ITEM, **_PARSING):
+            # openpyxl drops "x005F_" from shared strings (half unescaping "_x005F_"); so does this.
+            strings.append(_rich_text(item).replace("x005F_", ""))
+            _discard(item)
+    return strings
+
+
+def _rich_text(element: Any) -> str:
+    """The text of a string item (<si>, <is>): its <t>, then the <t> of each run, as openpyxl joins them.
+
+    Phonetic runs (<rPh>, the furigana over Japanese text) are not part of it. Like openpyxl, this
+    goes by local names, and where an element repeats a <t> the last one counts.
+    """
+    plain: str | None = None
+    runs: list[str] = []
+    for child in element:
+        name = _local_name(child.tag)
+        if name == "t":
+            plain = child.text
+        elif name == "r":
+            run: str | None = None
+            for part in child:
+                if _local_name(part.tag) == "t":
+                    run = part.text
+            if run is not None:
+                runs.append(run)
+    return (plain or "") + "".join(runs)
+
+
+def _local_name(tag: Any) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _discard(element: Any) -> None:
+    """Free an element read by iterparse, and the siblings before it, so that memory stays flat."""
+    element.clear()
+    while element.getprevious() is not None:
+        del element.getparent()[0]
+
+
+class _CellText:
+    """Cell values as text, with what each needs from the workbook: shared strings, styles, date system."""
+
+    def __init__(self, workbook: Any, strings: list[str]) -> None:
+        self.strings = strings
+        self._workbook = workbook
+        self._epoch = workbook.epoch
+        self._date_formats = workbook._date_formats  # style indices, as openpyxl decides them
+        self._duration_formats = workbook._timedelta_formats
+        self._style_ids: dict[str | None, int | str] = {None: 0}
+        self._kinds: dict[str | None, int] = {}
+        #: The styles (values of s, None for none) seen to show numbers plainly.
+        self.plain_styles: set[str | None] = set()
+
+    def check_style(self, style: str | None) -> None:
+        """Refuse a style that is not a number as openpyxl does, whatever the cell holds."""
+        if style not in self._style_ids:
+            self._style_ids[style] = int(style) if style else ""  # openpyxl keeps s="" as ""
+
+    def number(self, value: str, style: str | None) -> str:
+        kind = self._kinds.get(style)
+        if kind is None:
+            kind = self._kind(style)
+        number = _cast_number(value)
+        if kind == _PLAIN:
+            return _number_text(number)
+        if kind == _PERCENT:
+            return _percent_text(_number_text(number))
+        try:
+            moment = from_excel(number, self._epoch, timedelta=kind == _DURATION)
+        except (OverflowError, ValueError):
+            return "#VALUE!"  # a date outside the calendar, which openpyxl reads as this error
+        return _value_text(moment)
+
+    def _kind(self, style: str | None) -> int:
+        self.check_style(style)
+        style_id = self._style_ids[style]
+        if style_id in self._date_formats:
+            kind = _DURATION if style_id in self._duration_formats else _DATE
+        elif _is_percent_format(self._number_format(style_id)):
+            kind = _PERCENT
+        else:
+            kind = _PLAIN
+            self.plain_styles.add(style)
+        self._kinds[style] = kind
+        return kind
+
+    def _number_format(self, style_id: Any) -> str:
+        # As openpyxl's ReadOnlyCell.number_format finds it, raising as it raises for a style
+        # the workbook does not have.
+        format_id = self._workbook._cell_styles[style_id].numFmtId
+        if format_id < BUILTIN_FORMATS_MAX_SIZE:
+            return str(BUILTIN_FORMATS.get(format_id, "General"))
+        return str(self._workbook._number_formats[format_id - BUILTIN_FORMATS_MAX_SIZE])
+
+
+def _read_sheet(
+    archive: zipfile.ZipFile, part: str, title: str, cells: _CellText, filename: str, budget: _CellBudget
+) -> Grid | None:
+    reader = _SheetReader(cells)
     rows: list[list[str]] = []
-    for cells in sheet.iter_rows():
-        budget.spend(len(cells))
-        row = [_cell_text(cell) for cell in cells]
-        _trim(row)
-        rows.append(row)
-    if maybe_without_result:
-        for (row_index, column), formula in _formulas_without_results(archive, part).items():
-            while len(rows) <= row_index:
-                rows.append([])
-            cells_of_row = rows[row_index]
-            if column >= len(cells_of_row):
-                budget.spend(column + 1 - len(cells_of_row))
-                cells_of_row.extend([""] * (column + 1 - len(cells_of_row)))
-            if not cells_of_row[column]:
-                cells_of_row[column] = formula
+    ranges: list[str] = []
+    row_number = 0
+    with archive.open(part) as stream:
+        for _, element in etree.iterparse(stream, tag=(_ROW, _MERGE_CELL), **_PARSING):
+            if element.tag == _MERGE_CELL:
+                ref = element.get("ref")
+                if ref is not None:
+                    ranges.append(ref)
+            else:
+                number = element.get("r")
+                row_number = _row_number(number) if number is not None else row_number + 1
+                texts = reader.row(element, row_number)
+                # A row numbered at or before one already read is skipped, as openpyxl skips it.
+                if row_number > len(rows):
+                    budget.spend(len(texts))
+                    _trim(texts)
+                    rows.extend([] for _ in range(row_number - 1 - len(rows)))
+                    rows.append(texts)
+            _discard(element)
+    merges: list[Merge] = []
+    for ref in ranges:
+        left, top, right, bottom = range_boundaries(ref)
+        if left is None or top is None or right is None or bottom is None:
+            raise ValueError(f"merged range {ref!r} is not a cell range")
+        merges.append((top - 1, left - 1, bottom - 1, right - 1))
     merges = _settle_merges(rows, merges, filename)
     if not rows:
         return None
-    return Grid(source=filename, rows=rows, sheet=sheet.title, merges=merges)
+    return Grid(source=filename, rows=rows, sheet=title, merges=merges)
 
 
-def _cell_text(cell: Any) -> str:
-    value = cell.value
+def _row_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        number = float(text)
+        if number.is_integer():
+            return int(number)
+        raise ValueError(f"{text} is not a valid row number") from None
+
+
+class _SheetReader:
+    """One sheet's rows as text, each cell in its column, as openpyxl places them."""
+
+    def __init__(self, cells: _CellText) -> None:
+        self._cells = cells
+        self._shared_formulas: dict[str, tuple[str, str]] = {}  # index → (formula, cell it is written in)
+
+    def row(self, row: Any, number: int) -> list[str]:
+        """The texts of a row's cells, from column A to its last cell, placed as openpyxl places them.
+
+        A cell without a reference is in the column after the cell before it; a later cell in a
+        column replaces an earlier one; the row ends at its last cell's column, whatever cells
+        before it claim.
+        """
+        columns = _columns()
+        cells = self._cells
+        plain_styles = cells.plain_styles
+        texts: list[str] = []
+        column = 0
+        for cell in row:
+            # This loop runs for every cell of the workbook: the common cases are written out here.
+            reference = cell.get("r")
+            if reference:
+                letters = reference.rstrip(_DIGITS)
+                found = columns.get(letters)
+                column = coordinate_to_tuple(reference)[1] if found is None or letters == reference else found
+            else:
+                column += 1
+            text = None
+            kind = cell.get("t")
+            if (kind is None or kind == "n") and len(cell) == 1:
+                child = cell[0]
+                if child.tag == _VALUE:
+                    value = child.text
+                    if value:
+                        style = cell.get("s")
+                        if style in plain_styles:
+                            text = value if _AS_TYPED(value) else _number_text(_cast_number(value))
+                        else:
+                            text = cells.number(value, style)
+            if text is None:
+                text = self._text(cell, column, number)
+            if column == len(texts) + 1:
+                texts.append(text)
+            elif column > len(texts):
+                texts.extend([""] * (column - 1 - len(texts)))
+                texts.append(text)
+            elif column >= 1:
+                texts[column - 1] = text
+        del texts[max(column, 0) :]
+        return texts
+
+    def _text(self, cell: Any, column: int, number: int) -> str:
+        """A cell's text, whatever it holds."""
+        cells = self._cells
+        kind = cell.get("t")
+        style = cell.get("s")
+        cells.check_style(style)
+        value_element = formula = inline = None
+        for child in cell:
+            tag = child.tag
+            if tag == _VALUE:
+                value_element = child if value_element is None else value_element
+            elif tag == _FORMULA:
+                formula = child if formula is None else formula
+            elif tag == _INLINE_STRING:
+                inline = child if inline is None else inline
+        if kind == "inlineStr":
+            text = "" if inline is None else _rich_text(inline)
+        else:
+            value = None if value_element is None else value_element.text
+            if not value:
+                text = ""
+            elif kind is None or kind == "n":
+                text = cells.number(value, style)
+            elif kind == "s":
+                text = cells.strings[int(value)]
+            elif kind == "b":
+                text = "TRUE" if int(value) else "FALSE"
+            elif kind == "d":
+                text = _value_text(from_ISO8601(value))
+            else:
+                text = value  # a formula's text result (str), an error such as #REF! (e), as stored
+        if formula is not None:
+            return self._formula(formula, column, number, text, value_element, kind)
+        return text
+
+    def _formula(self, formula: Any, column: int, number: int, text: str, value: Any, kind: str | None) -> str:
+        """The text of a formula cell: its result, or its formula ("=SUM(B3:B5)") if it has none.
+
+        openpyxl's data_only mode reads a formula without a result as a blank. Excel always stores a
+        result; a program that writes formulas (openpyxl among them) stores none, or an empty <v></v>
+        on a number cell. An empty result is a real one only on a text-typed cell (t="str"), where it
+        means "".
+        """
+        source = "=" + (formula.text or "")
+        shared = formula.get("t") == "shared"
+        index = formula.get("si", "")
+        if shared and formula.text:
+            self._shared_formulas[index] = (source, f"{get_column_letter(column)}{number}")
+        if text or not (value is None or (not value.text and kind != "str")):
+            return text
+        if shared and not formula.text and index in self._shared_formulas:
+            return _translated(*self._shared_formulas[index], f"{get_column_letter(column)}{number}")
+        return source
+
+
+@lru_cache(maxsize=1)
+def _columns() -> dict[str, int]:
+    """Column letters, A to XFD, and their numbers."""
+    return {get_column_letter(column): column for column in range(1, 16385)}
+
+
+def _cast_number(value: str) -> int | float:
+    # As openpyxl reads a number cell.
+    return float(value) if "." in value or "E" in value or "e" in value else int(value)
+
+
+def _value_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value  # text, and error values such as #REF!, exactly as stored
+        return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
-        if _is_percent_format(cell.number_format):
-            return format_decimal(Decimal(_number_text(value)) * 100) + "%"
         return _number_text(value)
     if isinstance(value, datetime):
         if value.time() == time(0):
@@ -418,7 +687,7 @@ def _cell_text(cell: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, date | time):
         return value.isoformat()
-    return str(value)
+    return str(value)  # a duration, as Python writes it: "1 day, 2:30:00"
 
 
 def _number_text(value: int | float) -> str:
@@ -428,7 +697,19 @@ def _number_text(value: int | float) -> str:
         return "0"  # not "-0"
     # 15 significant digits is what Excel shows and keeps; the 16th and 17th are binary noise.
     text = format(value, ".15g")
-    return format_decimal(Decimal(text)) if "e" in text else text  # 1e-07 → 0.0000001
+    return format(Decimal(text), "f") if "e" in text else text  # 1e-07 → 0.0000001, 1e+30 → 1 and 30 zeros
+
+
+def _percent_text(number: str) -> str:
+    """A number's text as a percentage, "0.155" → "15.5%": the decimal point moved, so nothing is rounded."""
+    if not number[-1:].isdigit():
+        return number + "%"  # inf
+    negative = number.startswith("-")
+    whole, _, fraction = number.lstrip("-").partition(".")
+    fraction += "00"
+    whole = (whole + fraction[:2]).lstrip("0") or "0"
+    fraction = fraction[2:].rstrip("0")
+    return ("-" if negative else "") + whole + ("." + fraction if fraction else "") + "%"
 
 
 @lru_cache(maxsize=512)
@@ -440,76 +721,6 @@ def _is_percent_format(number_format: str) -> bool:
 def _trim(row: list[str]) -> None:
     while row and not row[-1].strip():
         row.pop()
-
-
-def _scan_sheet_part(archive: zipfile.ZipFile, part: str) -> tuple[bool, list[Merge]]:
-    """Whether some formula in the sheet may lack a result, and the sheet's merged ranges.
-
-    Read-only sheets expose neither. The part is streamed through regular expressions, which is
-    enough to find attributes of one kind of element and the shape of a formula cell in a part
-    whose prolog has been checked; a candidate formula is then confirmed by a real parser.
-    """
-    refs: dict[int, bytes] = {}  # by offset in the part: the chunks overlap
-    maybe_without_result = False
-    data = b""
-    offset = 0
-    with archive.open(part) as stream:
-        while chunk := stream.read(_SCAN_CHUNK):
-            kept = data[-_SCAN_OVERLAP:]
-            offset += len(data) - len(kept)
-            data = kept + chunk
-            maybe_without_result = maybe_without_result or _MAYBE_WITHOUT_RESULT.search(data) is not None
-            for match in _MERGE_REF.finditer(data):
-                refs[offset + match.start()] = match.group(1)
-    merges: list[Merge] = []
-    for ref in refs.values():
-        left, top, right, bottom = range_boundaries(ref.decode("ascii"))
-        if left is None or top is None or right is None or bottom is None:
-            raise ValueError(f"merged range {ref!r} is not a cell range")
-        merges.append((top - 1, left - 1, bottom - 1, right - 1))
-    return maybe_without_result, merges
-
-
-def _formulas_without_results(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
-    """Formula cells that carry no computed result, 0-based, with their formula text ("=SUM(B3:B5)").
-
-    openpyxl's data_only mode reads these as blanks. Excel always stores a result; a program that
-    writes formulas (openpyxl among them) stores none, or an empty <v></v> on a number cell. An
-    empty result is a real one only on a text-typed cell (t="str"), where it means "".
-    """
-    found: dict[tuple[int, int], str] = {}
-    shared: dict[str, tuple[str, str]] = {}  # shared-formula index → (formula, cell it is written in)
-    row_number = 0
-    with archive.open(part) as stream:
-        rows = etree.iterparse(
-            stream, tag=_ROW, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-        )
-        for _, row in rows:
-            number = row.get("r")
-            row_number = int(float(number)) if number else row_number + 1
-            # Only formula cells become Python objects: the filtering is lxml's, in C.
-            for cell in _FORMULA_CELLS(row):
-                reference = cell.get("r")
-                if reference:
-                    cell_row, column = coordinate_to_tuple(reference)
-                else:
-                    cell_row, column = row_number, row.index(cell) + 1
-                coordinate = f"{get_column_letter(column)}{cell_row}"
-                formula = cell.find(_FORMULA)
-                text = "=" + (formula.text or "")
-                if formula.get("t") == "shared":
-                    index = formula.get("si", "")
-                    if formula.text:
-                        shared[index] = (text, coordinate)
-                    elif index in shared:
-                        text = _translated(*shared[index], coordinate)
-                result = cell.find(_VALUE)
-                if result is None or (not result.text and cell.get("t") != "str"):
-                    found[(cell_row - 1, column - 1)] = text
-            row.clear()
-            while row.getprevious() is not None:
-                del row.getparent()[0]
-    return found
 
 
 def _translated(formula: str, origin: str, coordinate: str) -> str:
