@@ -14,7 +14,8 @@ refusal always says, in Chinese, what was found and what was expected:
 4. The XML prolog of every member that is XML text, whatever its name: a DTD can be declared only
    before the root element, so refusing any <!DOCTYPE> there shuts out entity expansion (billion
    laughs) and external entities for every parser that later reads the part, lxml included.
-5. Only then openpyxl (read-only, which uses defusedxml because it is installed) or python-docx.
+5. Only then openpyxl (read-only, which uses defusedxml because it is installed) for a workbook's
+   sheets and styles, lxml (no DTD, no entities, no network) for its cells, or python-docx.
    Whatever they raise on a damaged file becomes a TableError, never a traceback.
 
 Spreadsheet cells become the text a person would type: 0.1+0.2 stored as 0.30000000000000004 reads
@@ -329,9 +330,9 @@ def _keeps_markup_ascii(encoding: str) -> bool:
 #
 # openpyxl reads what the workbook says about itself: its sheets, their order, visibility and
 # parts, the styles and the date system. The cells, which are nearly all of a large workbook, are
-# read here, streaming each sheet's XML with lxml and keeping one row in memory at a time. They
-# read as openpyxl's read-only mode (data_only) would give them, turned into text as a person
-# would type them; openpyxl's own row parsing costs four times as long.
+# read here, streaming each sheet's XML with lxml and keeping one row in memory at a time: openpyxl's
+# own row parsing takes four times as long. Each cell reads as openpyxl's read-only mode (data_only)
+# would give it, in the same place, turned into the text a person would type.
 
 _SHEET_NS = "{" + SHEET_MAIN_NS + "}"
 _ROW, _VALUE, _FORMULA, _INLINE_STRING, _MERGE_CELL, _STRING_ITEM = (

@@ -7,6 +7,7 @@ a DTD, a lying central directory — is added by rewriting the finished bytes:
     xlsx_bytes([["指标", "2021"], ["专利", 12]])                      # one sheet, "Sheet1"
     xlsx_bytes({"表一": rows, "隐藏": rows}, hidden=["隐藏"], merges={"表一": ["A1:C1"]})
     with_cached_values(xlsx_bytes([[1], [2], ["=SUM(A1:A2)"]]), {"A3": 3})
+    with_shared_strings(xlsx_bytes([["指标", "2021"], ["专利", 12]]))   # text as Excel stores it
     docx_bytes("××市任务分解表", "单位：万元", [["序号", "指标"], ["1", "专利"]], "备注：…")
     docx_bytes(WordTable([["合计", ""], ["1", "2"]], merges=[(0, 0, 0, 1)]))
     with_member(data, "xl/sharedStrings.xml", lambda xml: with_doctype(xml, BILLION_LAUGHS))
@@ -139,6 +140,52 @@ def with_cached_values(data: bytes, values: Mapping[str, object], *, sheet: int 
         return xml
 
     return with_member(data, sheet_part(sheet), cache)
+
+
+def with_shared_strings(data: bytes, *, sheet: int = 1) -> bytes:
+    """The workbook with the sheet's text moved into a shared-string table, as Excel stores text.
+
+    openpyxl writes text inline (t="inlineStr"); Excel writes each distinct text once, in
+    xl/sharedStrings.xml, and the cell holds its index (t="s"). The part is declared as Excel
+    declares it: in the content types and in the workbook's relationships.
+    """
+    strings: list[bytes] = []
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        if match.group(2) not in strings:
+            strings.append(match.group(2))
+        return b'<c%s t="s"><v>%d</v></c>' % (match.group(1), strings.index(match.group(2)))
+
+    def move(xml: bytes) -> bytes:
+        return re.sub(rb'<c([^>]*?) t="inlineStr"><is>(.*?)</is></c>', shared, xml, flags=re.S)
+
+    data = with_member(data, sheet_part(sheet), move)
+    table = b"".join(b"<si>%s</si>" % text for text in strings)
+    data = with_member(
+        data,
+        "xl/sharedStrings.xml",
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">%s</sst>'
+        % (len(strings), len(strings), table),
+    )
+    data = with_member(
+        data,
+        "[Content_Types].xml",
+        lambda xml: xml.replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType='
+            b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        ),
+    )
+    return with_member(
+        data,
+        "xl/_rels/workbook.xml.rels",
+        lambda xml: xml.replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdStrings" Target="sharedStrings.xml" Type='
+            b'"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+        ),
+    )
 
 
 def with_member(data: bytes, name: str, content: bytes | Callable[[bytes], bytes]) -> bytes:

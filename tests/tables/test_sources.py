@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -21,6 +21,7 @@ from tests.tables.builders import (
     with_cached_values,
     with_doctype,
     with_member,
+    with_shared_strings,
     xlsx_bytes,
     zip_bytes,
 )
@@ -119,6 +120,72 @@ def test_text_is_kept_exactly_as_stored() -> None:
     data = xlsx_bytes([[" 氾 水 镇 ", "牵头部门：\n县科技局"]])
 
     assert only_grid(data).rows == [[" 氾 水 镇 ", "牵头部门：\n县科技局"]]
+
+
+def test_numbers_in_plain_number_formats_read_like_unformatted_ones() -> None:
+    data = xlsx_bytes(
+        [[1234.5, 0.1 + 0.2, 12, -0.5]], number_formats={"A1": "#,##0.00", "B1": "0.00", "C1": "0", "D1": "General"}
+    )
+
+    assert only_grid(data).rows == [["1234.5", "0.3", "12", "-0.5"]]
+
+
+def test_a_number_too_large_for_decimal_arithmetic_reads_as_its_digits() -> None:
+    data = xlsx_bytes([[1e30, 1e30, -1.5e40]], number_formats={"B1": "0%"})
+
+    assert only_grid(data).rows == [["1" + "0" * 30, "1" + "0" * 32 + "%", "-15" + "0" * 39]]
+
+
+def test_times_and_durations_read_as_clock_times_and_spans() -> None:
+    data = xlsx_bytes([[time(8, 30), timedelta(hours=26)]])
+
+    assert only_grid(data).rows == [["08:30:00", "1 day, 2:00:00"]]
+
+
+def test_dates_in_a_workbook_counting_from_1904_read_as_the_dates_shown() -> None:
+    rows = [[1, 1.5, 0.5]]
+    formats = {"A1": "yyyy-mm-dd", "B1": "yyyy-mm-dd h:mm", "C1": "h:mm"}
+    from_1900 = xlsx_bytes(rows, number_formats=formats)
+    from_1904 = with_member(
+        from_1900, "xl/workbook.xml", lambda xml: xml.replace(b"<workbookPr/>", b'<workbookPr date1904="1"/>')
+    )
+
+    assert only_grid(from_1900).rows == [["1900-01-01", "1900-01-01 12:00:00", "12:00:00"]]
+    assert only_grid(from_1904).rows == [["1904-01-02", "1904-01-02 12:00:00", "12:00:00"]]
+
+
+def test_text_stored_as_shared_strings_reads_as_written() -> None:
+    data = with_shared_strings(xlsx_bytes([["指标", "2021"], ["专利", 4], [" 氾 水 镇 ", "#REF!"], ["专利", "=B2*2"]]))
+
+    assert only_grid(data).rows == [["指标", "2021"], ["专利", "4"], [" 氾 水 镇 ", "#REF!"], ["专利", "=B2*2"]]
+
+
+def test_rich_text_reads_as_its_runs_joined_without_phonetic_guides() -> None:
+    runs = "<r><t>发明</t></r><r><rPr><b/></rPr><t>专利</t></r>".encode()
+    phonetic = b'<rPh sb="0" eb="2"><t>fa ming</t></rPh><phoneticPr fontId="1"/>'
+
+    def formatted(xml: bytes) -> bytes:
+        return xml.replace(b"<t>x</t>", runs).replace(b"<t>y</t>", runs + phonetic)
+
+    inline = with_member(xlsx_bytes([["x", "y"]]), sheet_part(), formatted)
+    shared = with_member(with_shared_strings(xlsx_bytes([["x", "y"]])), "xl/sharedStrings.xml", formatted)
+
+    assert only_grid(inline).rows == [["发明专利", "发明专利"]]
+    assert only_grid(shared).rows == [["发明专利", "发明专利"]]
+
+
+def test_a_cell_without_a_reference_is_in_the_column_after_the_cell_before_it() -> None:
+    data = xlsx_bytes([["a", "b", None, "d"], ["e", "f"], [None, None, "i", "j"]])
+
+    def unreferenced(xml: bytes) -> bytes:
+        for attribute in (b' r="B1"', b' r="D1"', b' r="A2"', b' r="D3"'):
+            xml = xml.replace(attribute, b"")
+        return xml.replace(b'<row r="2">', b"<row>")  # a row without one is the row after the one before
+
+    grid = only_grid(with_member(data, sheet_part(), unreferenced))
+
+    # "d" was written in D1, but without its reference it can only follow "b".
+    assert grid.rows == [["a", "b", "d"], ["e", "f"], ["", "", "i", "j"]]
 
 
 def test_a_formula_with_a_cached_value_reads_as_that_value() -> None:
