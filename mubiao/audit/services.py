@@ -136,14 +136,18 @@ def audit_row(entry: AuditEntry) -> AuditRow:
 
 def audit_rows_write(*, actor: Actor, rows: Iterable[AuditRow]) -> int:
     """Write many records at once, all stamped with the same moment; `rows` may be a generator."""
+    return insert_rows(AuditRecord, _ROW_COLUMNS, map(_fitted, rows), constants=_stamp(actor))
+
+
+def _stamp(actor: Actor) -> dict[str, Any]:
+    """The columns every record a write makes shares: when, who, through which door."""
     user = actor.user
-    who = {
+    return {
         "at": db_datetime(AuditRecord, timezone.now()),
         "actor_id": user.pk if user is not None and user.is_authenticated else None,
         "actor_label": actor.label[:200],
         "door": actor.door,
     }
-    return insert_rows(AuditRecord, _ROW_COLUMNS, map(_fitted, rows), constants=who)
 
 
 def audit_created_write(*, actor: Actor, object_type: str, reason: str, rows: Iterable[tuple[str, str, str]]) -> int:
@@ -152,12 +156,8 @@ def audit_created_write(*, actor: Actor, object_type: str, reason: str, rows: It
     What every record shares — moment, actor, door, action, type, reason — is written once per batch,
     not escaped once per record: an import creates hundreds of thousands of values.
     """
-    user = actor.user
     shared = {
-        "at": db_datetime(AuditRecord, timezone.now()),
-        "actor_id": user.pk if user is not None and user.is_authenticated else None,
-        "actor_label": actor.label[:200],
-        "door": actor.door,
+        **_stamp(actor),
         "action": "create",
         "object_type": object_type,
         "before": None,

@@ -222,6 +222,23 @@ def check_against_last_actual(facts: PlanFacts, indicator: IndicatorFacts) -> It
             )
 
 
+def _part_exceeds_whole(
+    indicator: IndicatorFacts, year: int, level: str, unit: str, part: Decimal, whole: Decimal, message: str
+) -> Finding:
+    return Finding(
+        rule="part_exceeds_whole",
+        severity=Severity.ERROR,
+        indicator=indicator.name,
+        indicator_number=indicator.number,
+        year=year,
+        level=level,
+        unit=unit,
+        expected=whole,
+        found=part,
+        message=message,
+    )
+
+
 def check_parts(facts: PlanFacts, indicator: IndicatorFacts, parent: IndicatorFacts) -> Iterator[Finding]:
     """part_exceeds_whole: an 'of which' (其中) part can never be more than its whole."""
     for year in facts.years:
@@ -231,21 +248,11 @@ def check_parts(facts: PlanFacts, indicator: IndicatorFacts, parent: IndicatorFa
                 whole = facts.value(parent.key, name, year, level)
                 if part is None or whole is None or part <= whole:
                     continue
-                yield Finding(
-                    rule="part_exceeds_whole",
-                    severity=Severity.ERROR,
-                    indicator=indicator.name,
-                    indicator_number=indicator.number,
-                    year=year,
-                    level=level,
-                    unit=name,
-                    expected=whole,
-                    found=part,
-                    message=(
-                        f"{indicator.name}（其中项）{year}年{LEVEL_LABELS[level]} {name}："
-                        f"{fmt(part)}超过了{parent.name}的{fmt(whole)}。"
-                    ),
+                message = (
+                    f"{indicator.name}（其中项）{year}年{LEVEL_LABELS[level]} {name}："
+                    f"{fmt(part)}超过了{parent.name}的{fmt(whole)}。"
                 )
+                yield _part_exceeds_whole(indicator, year, level, name, part, whole, message)
 
 
 def check_unit_parts(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]:
@@ -257,21 +264,11 @@ def check_unit_parts(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Fi
                 whole = facts.value(indicator.key, whole_name, year, level)
                 if part is None or whole is None or part <= whole or indicator.direction is Direction.LOWER:
                     continue
-                yield Finding(
-                    rule="part_exceeds_whole",
-                    severity=Severity.ERROR,
-                    indicator=indicator.name,
-                    indicator_number=indicator.number,
-                    year=year,
-                    level=level,
-                    unit=part_name,
-                    expected=whole,
-                    found=part,
-                    message=(
-                        f"{indicator.name} {year}年{LEVEL_LABELS[level]}：其中项{part_name}的{fmt(part)}"
-                        f"超过了{whole_name}的{fmt(whole)}。"
-                    ),
+                message = (
+                    f"{indicator.name} {year}年{LEVEL_LABELS[level]}：其中项{part_name}的{fmt(part)}"
+                    f"超过了{whole_name}的{fmt(whole)}。"
                 )
+                yield _part_exceeds_whole(indicator, year, level, part_name, part, whole, message)
 
 
 def validate_plan(facts: PlanFacts) -> list[Finding]:
