@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import shutil
 import sqlite3
 import statistics
@@ -57,7 +56,6 @@ from benchmarks.run import (
     _tail,
     base_env,
     machine,
-    run_quietly,
     timed,
 )
 
@@ -106,31 +104,6 @@ class Series:
     @property
     def memory_met(self) -> bool:
         return self.peak_mb < self.aim.peak_mb
-
-
-class XlsxPostgresDatabase(PostgresDatabase):
-    """benchmarks/run.py's PostgreSQL databases, named bench_xlsx_<pid>_… (template, then one per run)."""
-
-    def __init__(self, env: dict[str, str], admin: str = POSTGRES_ADMIN) -> None:
-        import psycopg
-        from psycopg.conninfo import conninfo_to_dict
-
-        self.params = conninfo_to_dict(admin)
-        self.connection = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-        row = self.connection.execute("SHOW server_version").fetchone()
-        self.version = str(row[0]) if row else "unknown"
-        self.prefix = f"bench_xlsx_{os.getpid()}"
-        self.template = f"{self.prefix}_template"
-        self.count = 0
-        try:
-            self._drop(self.template)
-            self.connection.execute(f'CREATE DATABASE "{self.template}"')
-            run_quietly(
-                [str(MUBIAO), "migrate", "--noinput", "-v", "0"], {**env, "DATABASE_URL": self.url(self.template)}
-            )
-        except BaseException:
-            self.close()
-            raise
 
 
 # -- checking what the commands did (not timed) ------------------------------------------------------
@@ -312,7 +285,7 @@ def write_docs(section: str, path: Path = DOCS) -> None:
 
 def _postgres(env: dict[str, str], console: Console, skipped: list[str]) -> Database | None:
     try:
-        return XlsxPostgresDatabase(env)
+        return PostgresDatabase(env, prefix="bench_xlsx")  # apart from benchmarks/run.py's databases
     except BenchmarkError:
         raise
     except Exception as exc:  # unreachable server, refused login…: skip, and say why

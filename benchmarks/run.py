@@ -207,7 +207,7 @@ class PostgresDatabase:
 
     name = "PostgreSQL"
 
-    def __init__(self, env: dict[str, str], admin: str = POSTGRES_ADMIN) -> None:
+    def __init__(self, env: dict[str, str], admin: str = POSTGRES_ADMIN, prefix: str = "mubiao_bench") -> None:
         import psycopg
         from psycopg.conninfo import conninfo_to_dict
 
@@ -215,7 +215,7 @@ class PostgresDatabase:
         self.connection = psycopg.connect(admin, autocommit=True, connect_timeout=3)
         row = self.connection.execute("SHOW server_version").fetchone()
         self.version = str(row[0]) if row else "unknown"
-        self.prefix = f"mubiao_bench_{os.getpid()}"
+        self.prefix = f"{prefix}_{os.getpid()}"
         self.template = f"{self.prefix}_template"
         self.count = 0
         try:

@@ -6,15 +6,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mubiao.audit.services import Actor
+from mubiao.domain.findings import Finding
 from mubiao.domain.names import squash, stem
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import TableReading
+from mubiao.domain.validation import validate_plan
 from mubiao.orgunits.models import OrgUnit
 from mubiao.orgunits.selectors import area_find, known_unit_names, unit_resolver
+from mubiao.plans.selectors import plan_findings
 from mubiao.plans.services import ImportOutcome, plan_import_table
 from mubiao.tables.mapping import LayoutMapping
 from mubiao.tables.sources import read_grids
-from mubiao.tables.understanding import Understanding, understand
+from mubiao.tables.understanding import Understanding, reading_facts, understand
 
 
 @dataclass
@@ -129,3 +132,15 @@ def import_table(
         area_name=area_name or (mapping.area if mapping else None),
         create_units=create_units,
     )
+
+
+def findings_after_import(outcome: ImportOutcome, reading: TableReading) -> list[Finding]:
+    """The plan's findings once imported.
+
+    A new plan holds exactly what was read, so they come from the reading in memory (the same
+    findings, tested) rather than from reading every stored value back; a plan that existed before
+    is checked as stored.
+    """
+    if outcome.plan_created:
+        return validate_plan(reading_facts(reading, city=outcome.plan.area.name))
+    return plan_findings(outcome.plan)

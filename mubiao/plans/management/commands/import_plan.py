@@ -11,7 +11,6 @@ from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.problems import Problem, TableError
-from mubiao.domain.validation import validate_plan
 from mubiao.domain.values import LEVEL_LABELS
 from mubiao.plans.management.output import (
     MubiaoCommand,
@@ -27,11 +26,10 @@ from mubiao.plans.management.output import (
     units_json,
 )
 from mubiao.plans.management.preview import preview_json, print_preview
-from mubiao.plans.selectors import plan_findings
 from mubiao.plans.services import ImportOutcome
-from mubiao.tables.importer import ImportPreview, import_reading, preview_file
+from mubiao.tables.importer import ImportPreview, findings_after_import, import_reading, preview_file
 from mubiao.tables.mapping import LayoutMapping
-from mubiao.tables.understanding import parse_mapping, reading_facts
+from mubiao.tables.understanding import parse_mapping
 
 
 def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
@@ -104,13 +102,7 @@ class Command(MubiaoCommand):
             except TableError as error:
                 fail_with_table_error(error, as_json)
             advance("检查数据质量")
-            # A new plan holds exactly what was read, so its findings come from the reading in memory
-            # rather than from reading every stored value back; a changed plan is checked as stored.
-            if outcome.plan_created:
-                findings = validate_plan(reading_facts(reading, city=outcome.plan.area.name))
-            else:
-                del reading
-                findings = plan_findings(outcome.plan)
+            findings = findings_after_import(outcome, reading)
         if as_json:
             print_json({**outcome_json(outcome), "findings": [f.as_dict() for f in findings]})
             return
