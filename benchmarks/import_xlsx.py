@@ -57,11 +57,11 @@ from benchmarks.run import (
     base_env,
     machine,
     timed,
+    write_marked_section,
 )
 
 BEGIN = "<!-- xlsx import benchmark: begin — the text up to the end marker is written by benchmarks/import_xlsx.py -->"
 END = "<!-- xlsx import benchmark: end -->"
-RUN_MARKER = "<!-- benchmark results: everything below this line is written by `make bench` (benchmarks/run.py) -->"
 
 
 @dataclass(frozen=True)
@@ -269,18 +269,7 @@ def markdown(
 
 
 def write_docs(section: str, path: Path = DOCS) -> None:
-    """Replace the text between this script's markers; add them above run.py's marker when missing."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n\n{section}\n{END}"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    elif RUN_MARKER in text:
-        head, tail = text.split(RUN_MARKER, 1)
-        text = f"{head.rstrip()}\n\n{block}\n\n{RUN_MARKER}{tail}"
-    else:
-        text = f"{text.rstrip()}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
+    write_marked_section(BEGIN, END, section, path)
 
 
 def _postgres(env: dict[str, str], console: Console, skipped: list[str]) -> Database | None:

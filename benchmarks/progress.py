@@ -46,11 +46,11 @@ from benchmarks.run import (
     base_env,
     machine,
     timed,
+    write_marked_section,
 )
 
 BEGIN = "<!-- progress benchmark: begin — the text up to the end marker is written by benchmarks/progress.py -->"
 END = "<!-- progress benchmark: end -->"
-RUN_MARKER = "<!-- benchmark results: everything below this line is written by `make bench` (benchmarks/run.py) -->"
 
 YEAR = 2021
 PERIOD = "2021-06"
@@ -424,18 +424,7 @@ def markdown(
 
 
 def write_docs(section: str, path: Path = DOCS) -> None:
-    """Replace the text between this script's markers; add the markers above run.py's when missing."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n\n{section}\n{END}"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    elif RUN_MARKER in text:
-        head, tail = text.split(RUN_MARKER, 1)
-        text = f"{head.rstrip()}\n\n{block}\n\n{RUN_MARKER}{tail}"
-    else:
-        text = f"{text.rstrip()}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
+    write_marked_section(BEGIN, END, section, path)
 
 
 def synthesize(env: dict[str, str], workdir: Path, args: argparse.Namespace) -> dict[str, Any]:

@@ -515,6 +515,24 @@ def write_docs(section: str, path: Path = DOCS) -> None:
     path.write_text(f"{intro}\n\n{MARKER}\n\n{section}", encoding="utf-8")
 
 
+def write_marked_section(begin: str, end: str, section: str, path: Path = DOCS) -> None:
+    """Replace the text between a script's own markers; add them above run.py's marker when missing.
+
+    The other benchmark scripts keep their results here, apart from run.py's, which own the end.
+    """
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    block = f"{begin}\n\n{section}\n{end}"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    elif MARKER in text:
+        head, tail = text.split(MARKER, 1)
+        text = f"{head.rstrip()}\n\n{block}\n\n{MARKER}{tail}"
+    else:
+        text = f"{text.rstrip()}\n\n{block}\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time mubiao import and validate on SQLite and PostgreSQL.")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (default 5)")

@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from mubiao.files import write_whole
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -141,20 +142,8 @@ def evidence_store(content: bytes, sha256: str) -> str:
     """Write the bytes under EVIDENCE_ROOT (once per content) and return their stored name."""
     stored = stored_name_of(sha256)
     path = _root() / stored
-    if path.exists():
-        return stored
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside it, then rename: a reader never sees half a file, and two uploads of the same
-    # bytes at once both end with the same whole file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.chmod(temporary, 0o640)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    if not path.exists():
+        write_whole(path, content)
     return stored
 
 

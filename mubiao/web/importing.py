@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -35,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.problems import Problem
+from mubiao.files import write_whole
 from mubiao.tables.importer import ImportPreview
 from mubiao.tables.mapping import LAYOUT_LABELS, LayoutMapping, MappingError
 from mubiao.tables.understanding import CellTag, Understanding
@@ -124,18 +124,8 @@ def pending_store(content: bytes) -> str:
     pending_prune()
     if path.exists():
         path.touch()  # the clock of the pruning starts again
-        return sha256
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside it, then renamed: a reader never sees half a file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.chmod(temporary, 0o640)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    else:
+        write_whole(path, content)
     return sha256
 
 
