@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mubiao.settings")
     from django.core.management import execute_from_command_line
 
+    from mubiao.audit.acting import acting_from_command_line
+
     args = list(sys.argv if argv is None else argv)
     args[0] = "mubiao"
     if len(args) == 1 or args[1] in {"-h", "--help"}:
@@ -57,7 +59,9 @@ def main(argv: list[str] | None = None) -> None:
         args[2] = COMMANDS.get(args[2], args[2])
     args[1] = COMMANDS.get(args[1], args[1])
     try:
-        execute_from_command_line(args)
+        # Whatever a command changes without naming an actor (createsuperuser, changepassword) is the operator's.
+        with acting_from_command_line():
+            execute_from_command_line(args)
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)

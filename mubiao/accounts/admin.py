@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from mubiao.accounts.models import Role
 from mubiao.accounts.services import role_label, staff_sync
 from mubiao.audit.admin import AuditedAdmin
+from mubiao.audit.models import Door
+from mubiao.audit.services import Actor
 
 
 @admin.register(Role)
@@ -31,7 +33,8 @@ class RoleAdmin(AuditedAdmin):
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        staff_sync(form.instance.user)  # an administrator role opens the admin site, as through `mubiao users`
+        # An administrator role opens the admin site, as through `mubiao users`; the flags' change is audited.
+        staff_sync(actor=Actor.for_user(request.user, Door.ADMIN), user=form.instance.user)
 
 
 class RoleInline(admin.TabularInline):

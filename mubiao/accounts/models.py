@@ -8,8 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mubiao.orgunits.models import OrgUnit
-from mubiao.plans.models import Department
+from mubiao.orgunits.models import Department, OrgUnit
 
 
 class RoleKind(models.TextChoices):

@@ -3,6 +3,10 @@
 `grants_for(user)` reads a user's roles once; `can(grants, action, …)` is a pure decision on plain
 values (tested as a matrix); `require(…)` is what services call: it refuses with PermissionDenied and
 records the refusal as a security event in the audit log, committed even though the refused work is not.
+
+The read side is the same rule turned into a scope: `pending_scope(grants)` says, on plain ids, which
+figures not yet approved the grants may see — exactly those `can(grants, Action.VIEW_PENDING, …)` allows —
+so that `ActualValue.objects.visible_to(viewer)` can filter in the database instead of row by row.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeAlias
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -60,6 +65,14 @@ class Grants:
 
 NO_GRANTS = Grants()
 
+#: The command line is the operator of the installation — whoever may run `mubiao` can read the database
+#: itself — so its reads are an administrator's. Commands pass it where a page would pass `request.user`.
+OPERATOR = Grants(is_admin=True)
+
+#: Whoever is reading: a user (anonymous included), no one (None, the same as anonymous), or grants
+#: already worked out (OPERATOR for the command line).
+Viewer: TypeAlias = AbstractBaseUser | AnonymousUser | Grants | None
+
 
 def grants_for(user: AbstractBaseUser | AnonymousUser | None) -> Grants:
     if user is None or not user.is_authenticated or not user.is_active:
@@ -101,6 +114,34 @@ def can(
     if action is Action.REVIEW:
         return reviews
     return False  # UNLOCK and ADMINISTER are the administrator's
+
+
+def grants_of(viewer: Viewer) -> Grants:
+    """The grants of whoever is reading: given as they are, or read from the user's roles."""
+    return viewer if isinstance(viewer, Grants) else grants_for(viewer)
+
+
+@dataclass(frozen=True)
+class PendingScope:
+    """Which figures not yet approved (draft, submitted, returned) a reader may see, on plain ids:
+    every one, or those of these org units and those of the indicators these departments lead."""
+
+    everything: bool = False
+    org_unit_ids: frozenset[int] = frozenset()
+    lead_department_ids: frozenset[int] = frozenset()
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.everything or self.org_unit_ids or self.lead_department_ids)
+
+
+def pending_scope(grants: Grants) -> PendingScope:
+    """`can(grants, Action.VIEW_PENDING, …)` as a scope: administrators and viewers see every pending figure,
+    a reporter those of the units of their scope, a reviewer those of the indicators their departments lead,
+    anyone else (anonymous included) none."""
+    if grants.is_admin or grants.is_viewer:
+        return PendingScope(everything=True)
+    return PendingScope(org_unit_ids=grants.reporter_units, lead_department_ids=grants.reviewer_departments)
 
 
 def require(

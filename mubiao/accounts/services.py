@@ -24,12 +24,12 @@ from rest_framework.authtoken.models import Token
 
 from mubiao.accounts.models import Role, RoleKind
 from mubiao.accounts.permissions import Action, require
+from mubiao.audit.acting import acting_as, recorded_by_caller
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor, audit_record, snapshot
 from mubiao.domain.names import closest
-from mubiao.orgunits.models import OrgUnit
+from mubiao.orgunits.models import Department, OrgUnit
 from mubiao.orgunits.selectors import area_find
-from mubiao.plans.models import Department
 
 #: A role as people write it: its kind and the name of its scope (a unit, a department) or None.
 RoleSpec = tuple[str, str | None]
@@ -168,12 +168,16 @@ def _require_administrator(actor: Actor, obj: Any) -> None:
     require(actor, Action.ADMINISTER, obj=obj)
 
 
-def staff_sync(user: Any) -> None:
-    """An administrator role opens the admin site; losing the last one closes it."""
+def staff_sync(*, actor: Actor, user: Any) -> None:
+    """An administrator role opens the admin site; losing the last one closes it.
+
+    The change of the staff and superuser flags is recorded by mubiao.accounts.signals, as `actor`'s.
+    """
     is_admin = Role.objects.filter(user=user, kind=RoleKind.ADMIN, is_active=True).exists()
     if (user.is_staff, user.is_superuser) != (is_admin, is_admin):
         user.is_staff = user.is_superuser = is_admin
-        user.save(update_fields=["is_staff", "is_superuser"])
+        with acting_as(actor):
+            user.save(update_fields=["is_staff", "is_superuser"])
 
 
 def user_create(
@@ -200,11 +204,12 @@ def user_create(
     probe = User(username=username, email=email, first_name=full_name)
     password_check(password, probe)
     with transaction.atomic():
-        user = User.objects.create_user(username=username, email=email, password=password, first_name=full_name)
+        with recorded_by_caller():  # just below, with this service's actor
+            user = User.objects.create_user(username=username, email=email, password=password, first_name=full_name)
         audit_record(actor=actor, action="create", obj=user, before=None, after=user_state(user))
         for kind, scope in scopes:
             _role_add(actor=actor, user=user, kind=kind, scope=scope)
-        staff_sync(user)
+        staff_sync(actor=actor, user=user)
     return user
 
 
@@ -225,7 +230,8 @@ def user_disable(*, actor: Actor, user: Any, reason: str) -> AbstractUser:
             raise AccountError(_("账号“%(name)s”已停用") % {"name": user.get_username()})
         before = user_state(user)
         user.is_active = False
-        user.save(update_fields=["is_active"])
+        with recorded_by_caller():  # just below, with the reason
+            user.save(update_fields=["is_active"])
         audit_record(actor=actor, action="disable", obj=user, before=before, after=user_state(user), reason=reason)
         for role in Role.objects.filter(user=user, is_active=True):
             _role_deactivate(actor=actor, role=role, reason=reason)
@@ -266,7 +272,7 @@ def role_grant(*, actor: Actor, user: Any, kind: str, scope: str | None = None, 
             role = existing
         else:
             role = _role_add(actor=actor, user=user, kind=kind, scope=resolved, reason=reason)
-        staff_sync(user)
+        staff_sync(actor=actor, user=user)
     return role
 
 
@@ -278,7 +284,7 @@ def role_revoke(*, actor: Actor, role: Role, reason: str = "") -> Role:
         if not role.is_active:
             raise AccountError(_("角色%(role)s已撤销") % {"role": role_label(role)})
         _role_deactivate(actor=actor, role=role, reason=reason)
-        staff_sync(role.user)
+        staff_sync(actor=actor, user=role.user)
     return role
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from axes.helpers import get_client_username, get_cool_off
+from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from mubiao.accounts.models import Role, RoleKind
 from mubiao.accounts.services import AccountError, role_label, token_issue
+from mubiao.audit.acting import recorded_by_caller
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor, audit_record
 
@@ -45,7 +46,9 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": gettext_lazy("用户名或密码不正确。连续输错 %(limit)s 次，账号将被锁定 %(minutes)s 分钟。"),
+        "invalid_login": gettext_lazy(
+            "用户名或密码不正确。同一账号从同一地址连续输错 %(limit)s 次，将暂停登录 %(minutes)s 分钟。"
+        ),
         "inactive": gettext_lazy("此账号已停用，请联系管理员。"),
     }
 
@@ -75,9 +78,14 @@ class LogoutView(auth_views.LogoutView):
 def locked_out(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
 ) -> HttpResponse:
-    """What django-axes answers once an account or address is locked out (AXES_LOCKOUT_CALLABLE)."""
+    """What django-axes answers once an account is locked out from one address (AXES_LOCKOUT_CALLABLE).
+
+    The lockout holds for that username from that address only (AXES_LOCKOUT_PARAMETERS), and the page
+    says so: other people behind the same address, and the same person elsewhere, can still sign in.
+    """
     context = {
         "username": get_client_username(request, credentials) or "",
+        "ip_address": getattr(request, "axes_ip_address", None) or get_client_ip_address(request) or "",
         "minutes": lockout_minutes(request),
         "limit": settings.AXES_FAILURE_LIMIT,
     }
@@ -127,7 +135,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
-            response = super().form_valid(form)
+            with recorded_by_caller():  # just below, by this view
+                response = super().form_valid(form)
             audit_record(
                 actor=Actor.for_user(self.request.user, Door.WEB),
                 action="password",

@@ -1,9 +1,11 @@
-"""Admin for the audit log (read only) and the mixin that audits every admin write."""
+"""Admin for the audit log and django-axes' sign-in records (read only) and the mixin that audits every admin write."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.db import models
 from django.forms import ModelForm
@@ -82,3 +84,43 @@ class AuditRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
+
+
+class ReadOnlySignInRecords:
+    """Sign-in records are evidence: shown, never edited or deleted through the admin.
+
+    An account locked out by mistake is unlocked with `mubiao axes_reset_username NAME`, on the server.
+    """
+
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
+class SignInAttemptAdmin(ReadOnlySignInRecords, AccessAttemptAdmin):
+    pass
+
+
+class SignInLogAdmin(ReadOnlySignInRecords, AccessLogAdmin):
+    pass
+
+
+class SignInFailureLogAdmin(ReadOnlySignInRecords, AccessFailureLogAdmin):
+    pass
+
+
+for _model, _admin_class in (
+    (AccessAttempt, SignInAttemptAdmin),
+    (AccessLog, SignInLogAdmin),
+    (AccessFailureLog, SignInFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin_class)

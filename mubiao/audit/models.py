@@ -1,8 +1,14 @@
-"""The audit record: written by services inside the same transaction as the change it records."""
+"""The audit record: written by services inside the same transaction as the change it records.
+
+Append-only through every door: the instance refuses save() of an existing record and delete(); its
+queryset refuses update(), delete() and bulk_update(); and a database trigger (migration 0003)
+refuses UPDATE and DELETE statements on PostgreSQL and UPDATE on SQLite.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +25,32 @@ class Door(models.TextChoices):
     IMPORT = "import", _("导入")
     ADMIN = "admin", _("管理后台")
     SYSTEM = "system", _("系统")
+
+
+class AuditRecordImmutable(PermissionError):
+    """An attempt to change or delete an audit record."""
+
+
+class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
+    """Reads and inserts only. Bulk inserts (audit_rows_write) go through mubiao.db.insert_rows."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditRecordImmutable("审计记录只能追加，不能修改")
+
+    def bulk_update(
+        self, objs: Iterable[AuditRecord], fields: Iterable[str], batch_size: int | None = None
+    ) -> NoReturn:
+        raise AuditRecordImmutable("审计记录只能追加，不能修改")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditRecordImmutable("审计记录只能追加，不能修改")
+
+    def delete(self) -> NoReturn:
+        raise AuditRecordImmutable("审计记录只能追加，不能删除")
+
+    def _raw_delete(self, using: str | None) -> NoReturn:
+        # What Django's deletion collector calls for "fast" deletes, bypassing delete() above.
+        raise AuditRecordImmutable("审计记录只能追加，不能删除")
 
 
 class AuditRecord(models.Model):
@@ -40,7 +72,11 @@ class AuditRecord(models.Model):
     after = models.JSONField(_("修改后"), null=True, blank=True)
     reason = models.TextField(_("原因"), blank=True)
 
+    objects = AuditRecordQuerySet.as_manager()
+
     class Meta:
+        # Related lookups and the deletion collector use the base manager: it must refuse too.
+        base_manager_name = "objects"
         verbose_name = _("审计记录")
         verbose_name_plural = pgettext_lazy("plural", "审计记录")
         ordering = ["-at", "-id"]
@@ -56,8 +92,8 @@ class AuditRecord(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise PermissionError("审计记录只能追加，不能修改")
+            raise AuditRecordImmutable("审计记录只能追加，不能修改")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("审计记录只能追加，不能删除")
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditRecordImmutable("审计记录只能追加，不能删除")

@@ -18,7 +18,7 @@ from tests.accounts.conftest import GOOD_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-LOCKED_OUT = "登录失败次数过多（连续 5 次），账号已被暂时锁定。"
+LOCKED_OUT = "账号“li”从当前地址（127.0.0.1）连续 5 次登录失败，已暂停从此地址登录。"
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +75,7 @@ def test_a_wrong_password_is_refused_with_a_warning_about_the_lockout(make_user,
     response = sign_in(client, "li", "wrong-password")
 
     assert response.status_code == 200
-    warning = "用户名或密码不正确。连续输错 5 次，账号将被锁定 15 分钟。"
+    warning = "用户名或密码不正确。同一账号从同一地址连续输错 5 次，将暂停登录 15 分钟。"
     assert texts(response, "//div[@class='auth-error']/p") == [warning]
     assert signed_in_user_id(client) is None
 
@@ -94,8 +94,11 @@ def test_five_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused
     answers = [sign_in(client, "li", f"wrong-password-{n}") for n in range(5)]
 
     assert [answer.status_code for answer in answers] == [200, 200, 200, 200, 429]
-    assert texts(answers[-1], "//h1") == ["账号已锁定"]
-    assert texts(answers[-1], "//div[@class='auth-error']/p") == [LOCKED_OUT, "请在 15 分钟后再试，或联系管理员解锁。"]
+    assert texts(answers[-1], "//h1") == ["暂停登录"]
+    assert texts(answers[-1], "//div[@class='auth-error']/p") == [
+        LOCKED_OUT,
+        "请在 15 分钟后再试，或联系管理员解锁。其他账号不受影响。",
+    ]
 
     sixth = sign_in(client, "li", GOOD_PASSWORD)
 

@@ -21,8 +21,7 @@ from mubiao.accounts.services import (
 )
 from mubiao.audit.models import AuditRecord, Door
 from mubiao.audit.services import Actor
-from mubiao.orgunits.models import OrgUnit
-from mubiao.plans.models import Department
+from mubiao.orgunits.models import Department, OrgUnit
 from tests.accounts.conftest import GOOD_PASSWORD
 
 pytestmark = pytest.mark.django_db

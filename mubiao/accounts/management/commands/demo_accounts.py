@@ -11,7 +11,7 @@ from rich.table import Table
 from mubiao.accounts.models import RoleKind
 from mubiao.accounts.services import AccountError, password_generate, role_kind_parse, scope_resolve, user_create
 from mubiao.audit.services import Actor
-from mubiao.plans.management.output import MubiaoCommand, console
+from mubiao.commands import MubiaoCommand, console
 
 
 @dataclass(frozen=True)

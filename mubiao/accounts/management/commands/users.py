@@ -23,7 +23,7 @@ from mubiao.accounts.services import (
     user_disable,
 )
 from mubiao.audit.services import Actor
-from mubiao.plans.management.output import MubiaoCommand, console, fail, print_json
+from mubiao.commands import MubiaoCommand, console, fail, print_json
 
 ROLE_HELP = "角色及范围：admin、viewer、reporter:单位（如 reporter:柳南）、reviewer:部门（如 reviewer:市科技局）"
 
