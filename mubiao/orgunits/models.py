@@ -1,4 +1,4 @@
-"""Org units and their aliases."""
+"""Org units and their aliases, and the departments that lead indicators."""
 
 from __future__ import annotations
 
@@ -80,3 +80,22 @@ class OrgUnitAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias} → {self.unit.short_name}"
+
+
+class Department(models.Model):
+    """A city department that can lead indicators (市科技局) and whose reviewers check their figures.
+
+    It lived in the plans app until 2026; its table keeps the name it had there, so moving it
+    moved no data (see orgunits migration 0003 and plans migration 0007).
+    """
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+
+    class Meta:
+        db_table = "plans_department"
+        verbose_name = _("部门")
+        verbose_name_plural = pgettext_lazy("plural", "部门")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

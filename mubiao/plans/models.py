@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mubiao.domain.progress import Schedule
-from mubiao.orgunits.models import OrgUnit
+from mubiao.orgunits.models import Department, OrgUnit
 
 
 class Level(models.TextChoices):
@@ -33,20 +33,6 @@ class Comparison(models.TextChoices):
 
 def _in(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
-
-
-class Department(models.Model):
-    """A city department that can lead indicators (市科技局)."""
-
-    name = models.CharField(_("名称"), max_length=100, unique=True)
-
-    class Meta:
-        verbose_name = _("部门")
-        verbose_name_plural = pgettext_lazy("plural", "部门")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Plan(models.Model):

@@ -27,34 +27,21 @@ from mubiao.domain.names import squash
 from mubiao.domain.numbers import NumberFormatError, is_blank, normalise_text, parse_quantity
 from mubiao.domain.problems import Problem
 from mubiao.domain.readings import CellValue, HeaderUnit, IndicatorReading, TableReading
+from mubiao.domain.vocabulary import (
+    LEVEL_LABELS,
+    LEVEL_WORDS,
+    ONE_YEAR,
+    PART_LABEL,
+    TOTAL_WORDS,
+    YEAR_LABEL,
+    YEAR_SPAN,
+    YEAR_VALUE,
+)
 from mubiao.tables.grid import Grid
 from mubiao.tables.mapping import LayoutMapping
 from mubiao.tables.results import LayoutResult, Reconciliation, reconcile
 from mubiao.tables.structure import area_of, plan_title_of
 
-TOTAL_WORDS = re.compile(r"^(全(市|区|县|州|盟|旗|省|镇)|合计|总计|总数|全市合计|全县合计|全区合计)(合计|总计)?$")
-LEVELS = {
-    "确保": "committed",
-    "确保目标": "committed",
-    "任务": "committed",
-    "目标": "committed",
-    "本年任务": "committed",
-    "年度任务": "committed",
-    "年度目标": "committed",
-    "目标任务": "committed",
-    "任务数": "committed",
-    "目标值": "committed",
-    "预期": "committed",
-    "预期目标": "committed",
-    "计划": "committed",
-    "力争": "stretch",
-    "力争目标": "stretch",
-    "奋斗目标": "stretch",
-    "实际": "actual",
-    "实际完成": "actual",
-    "完成": "actual",
-    "完成值": "actual",
-}
 STUB_ROLES = {
     "序号": "number",
     "编号": "number",
@@ -105,15 +92,11 @@ MEASURES = (
 _MEASURE = re.compile(rf"^({MEASURES})$")
 _MEASURE_IN_LABEL = re.compile(rf"[(（]\s*(?:(?:计量)?单位\s*[:：])?\s*({MEASURES})\s*[)）]")
 _UNITS_LINE = re.compile(rf"(?:计量)?单位\s*[:：]\s*((?:(?:{MEASURES})\s*[、,，/]?\s*)+)")
-_YEAR_LABEL = re.compile(r"^((?:19|20)\d{2})\s*年?度?(.*)$")
-_PART = re.compile(r"^其中\s*[:：]?\s*(.*)$")
 _PLACE = re.compile(r"(省|市|县|区|旗|镇|乡|街道|办事处|开发区|新区|园区|管委会|示范区|自治州|盟|林场|农场|社区|本级)$")
 _INDICATOR_WORDS = re.compile(r"(率|额|值|量|收入|投资|总值|产值|增长|面积|人口|企业|项目|专利|数|比重|产量|规模)")
 _NOTE = re.compile(r"^(备注|注|说明|要求|附注)\s*\d*\s*[:：]")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")
 _INDICATOR_NUMBER = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）.、]?$")
-_SPAN = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]\s*((?:19|20)\d{2})")
-_ONE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 MAX_HEADER_ROWS = 4
 
 
@@ -146,16 +129,16 @@ def read_label(text: str, labels: Labels) -> None:
     if _MEASURE.match(folded):
         labels.measure = folded
         return
-    part = _PART.match(folded)
+    part = PART_LABEL.match(folded)
     if part:
         labels.part = True
         folded = part.group(1)
-    year = _YEAR_LABEL.match(folded)
-    if year and (not year.group(2) or squash(year.group(2)) in LEVELS):
+    year = YEAR_LABEL.match(folded)
+    if year and (not year.group(2) or squash(year.group(2)) in LEVEL_WORDS):
         labels.year = int(year.group(1))
         folded = squash(year.group(2))
-    if folded in LEVELS:
-        labels.level = LEVELS[folded]
+    if folded in LEVEL_WORDS:
+        labels.level = LEVEL_WORDS[folded]
         return
     if TOTAL_WORDS.match(folded):
         labels.total = True
@@ -193,7 +176,7 @@ def is_value_text(text: str) -> bool:
 
 def is_year_value(text: str) -> bool:
     folded = normalise_text(text).replace(" ", "")
-    return bool(re.match(r"^(19|20)\d{2}(年|年度)?$", folded))
+    return bool(YEAR_VALUE.match(folded))
 
 
 class CrosstabReader:
@@ -340,7 +323,7 @@ class CrosstabReader:
             values, texts = classes.count(FIGURE), classes.count(TEXT)
             if role is None and (texts or not paths[column]):
                 filled = [squash(self.cells[r][column]) for r in body if self.cells[r][column].strip()]
-                if filled and all(text in LEVELS for text in filled):
+                if filled and all(text in LEVEL_WORDS for text in filled):
                     role = "level"  # a column of 确保 / 力争 words, whatever its header says
                 elif filled and all(_MEASURE.match(text) for text in filled):
                     role = "unit_of_measure"  # 万元, 家, % … under a header that says only 单位
@@ -493,8 +476,8 @@ class CrosstabReader:
                 labels.number = squash(text)
             elif kind == "year" and is_year_value(text):
                 labels.year = int(squash(text)[:4])
-            elif kind == "level" and squash(text) in LEVELS:
-                labels.level = LEVELS[squash(text)]
+            elif kind == "level" and squash(text) in LEVEL_WORDS:
+                labels.level = LEVEL_WORDS[squash(text)]
             elif kind == "unit_of_measure":
                 labels.measure = squash(text)
         read_label(self.cells[row][label], labels)
@@ -699,7 +682,7 @@ class CrosstabReader:
         self.problems.append(
             Problem(
                 f"第{other[0]}行第{other[1]}列与第{row + 1}行第{column + 1}列都读作"
-                f"“{indicator} {unit or '合计'} {year}年 {_LEVEL_NAMES[level]}”，无法区分",
+                f"“{indicator} {unit or '合计'} {year}年 {LEVEL_LABELS[level]}”，无法区分",
                 row=row + 1,
                 column=column + 1,
                 expected="每个指标、单位、年份、级别只有一个数值",
@@ -823,11 +806,11 @@ class CrosstabReader:
     def _years(self, title: str, rows: dict[int, Labels], columns: dict[int, Labels]) -> tuple[int, int, int | None]:
         folded = normalise_text(title)
         years = {labels.year for labels in [*rows.values(), *columns.values()] if labels.year}
-        span = _SPAN.search(folded)
+        span = YEAR_SPAN.search(folded)
         if span:
             start, end = int(span.group(1)), int(span.group(2))
         else:
-            one = _ONE_YEAR.search(folded)
+            one = ONE_YEAR.search(folded)
             title_year = int(one.group(1)) if one else None
             start = min([*years, *([title_year] if title_year else [])], default=self.mapping.year or 0)
             end = max([*years, *([title_year] if title_year else [])], default=self.mapping.year or 0)
@@ -879,9 +862,6 @@ class CrosstabReader:
                 f"{len(failing)}处合计与各单位之和不符（如第{first.row}行第{first.column}列："
                 f"合计{first.total}，各单位之和{first.units_sum}），没有哪一{axis}作为其中项能使其相符，请核对原表"
             )
-
-
-_LEVEL_NAMES = {"committed": "确保", "stretch": "力争", "actual": "实际"}
 
 
 def read_crosstab(grid: Grid, mapping: LayoutMapping, is_known: Callable[[str], bool]) -> LayoutResult:

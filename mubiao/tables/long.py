@@ -8,19 +8,14 @@ cells mean is checked by the service that imports them, so every door checks the
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from mubiao.domain.names import squash
 from mubiao.domain.problems import Problem, TableError
-from mubiao.reporting.services import ActualRow, ActualsFile, Cell
 from mubiao.tables.grid import read_text_grid
+from mubiao.tables.sources import read_grids
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".tsv", ".csv", ".tab", ""}
@@ -40,6 +35,40 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 _ROLE_OF = {name.lower(): role for role, names in COLUMN_NAMES.items() for name in names}
 _ROLE_LABELS = {"unit": "单位", "period": "期间", "value": "实际值"}
 _BRACKETED = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The text of one cell and where it stands (1-based row and column, as a person counts)."""
+
+    text: str
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    """One row of a long table: which indicator (by 序号 and/or 指标名称), which unit, period and value."""
+
+    row: int
+    indicator: tuple[Cell, ...]
+    unit: Cell
+    period: Cell
+    value: Cell
+
+
+@dataclass(frozen=True)
+class ActualsFile:
+    """The file a long table came from: kept whole, with its hash, as the values' provenance."""
+
+    filename: str
+    content: bytes
+    sheet: str = ""
+
+    @property
+    def label(self) -> str:
+        """How problems name the file: with its sheet, for a workbook."""
+        return f"{self.filename} 工作表{self.sheet}" if self.sheet else self.filename
 
 
 @dataclass(frozen=True)
@@ -95,8 +124,11 @@ def _header(rows: list[list[str]], source: str) -> tuple[int, dict[str, int]]:
     raise TableError(source, [Problem("找不到表头行", expected=_expected_header())])
 
 
-def rows_from_grid(rows: list[list[str]], source: str) -> list[ActualRow]:
-    """The data rows under the header, blank rows left out; places are 1-based as people count."""
+def rows_from_grid(rows: list[list[str]], source: str, *, dates_as_months: bool = False) -> list[ActualRow]:
+    """The data rows under the header, blank rows left out; places are 1-based as people count.
+
+    With `dates_as_months` (a workbook), a period cell holding the 1st of a month is that month.
+    """
     header, columns = _header(rows, source)
     indicator_columns = [columns[role] for role in ("number", "name") if role in columns]
 
@@ -109,92 +141,61 @@ def rows_from_grid(rows: list[list[str]], source: str) -> list[ActualRow]:
         if not any(text.strip() for text in cells):
             continue
         row = index + 1
+        period = cell(cells, row, columns["period"])
+        if dates_as_months:
+            period = Cell(period_text(period.text), period.row, period.column)
         found.append(
             ActualRow(
                 row=row,
                 indicator=tuple(cell(cells, row, column) for column in indicator_columns),
                 unit=cell(cells, row, columns["unit"]),
-                period=cell(cells, row, columns["period"]),
+                period=period,
                 value=cell(cells, row, columns["value"]),
             )
         )
     return found
 
 
-def cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a person would have typed: 12 not 12.0, a month for 2019-07-01."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        # The shortest text that reads back as this float: what was typed, for any ordinary number.
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, datetime | date):
-        # Excel turns a typed 2019-07 into the date 2019-07-01: that is a month.
-        return f"{value.year}-{value.month:02d}" if value.day == 1 else value.isoformat()[:10]
-    return str(value)
+#: How the safe sheet reader writes a date cell at midnight (2019-07-01), and a typed month.
+_FIRST_OF_MONTH = re.compile(r"(\d{4})-(\d{2})-01")
 
 
-def _rows(sheet: Any) -> Iterator[tuple[object, ...]]:
-    # From A1, so that list positions are the sheet's own rows and columns even when it starts lower.
-    return sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+def period_text(text: str) -> str:
+    """A period cell as the person typed it: Excel turns a typed 2019-07 into the date 2019-07-01.
 
-
-def _xlsx_sheets(content: bytes, source: str) -> list[tuple[str, list[list[str]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises zip, XML and key errors alike for a damaged file
-        raise TableError(
-            source,
-            [Problem(f"无法读取 xlsx 文件（{type(error).__name__}）", expected="Excel 2007 及以后的 .xlsx 文件")],
-        ) from error
-    try:
-        return [
-            (
-                sheet.title,
-                [
-                    [cell_text(value) for value in row]
-                    for row in sheet.iter_rows(min_row=1, min_col=1, values_only=True)
-                ],
-            )
-            for sheet in workbook.worksheets
-        ]
-    finally:
-        workbook.close()
+    A date on the 1st of a month is that month; any other text is left as it is.
+    """
+    found = _FIRST_OF_MONTH.fullmatch(text.strip())
+    return f"{found[1]}-{found[2]}" if found else text
 
 
 def read_long_table(content: bytes, filename: str) -> LongTable:
     """Read a long table file without writing anything; a TableError names every problem found."""
     name = Path(filename).name
-    if len(content) > MAX_FILE_BYTES:
-        raise TableError(
-            name,
-            [
-                Problem(
-                    f"文件过大（{len(content) // 1024 // 1024} MB）",
-                    expected=f"不超过{MAX_FILE_BYTES // 1024 // 1024} MB",
-                )
-            ],
-        )
     suffix = Path(filename).suffix.lower()
     if suffix in TEXT_SUFFIXES:
+        if len(content) > MAX_FILE_BYTES:
+            raise TableError(
+                name,
+                [
+                    Problem(
+                        f"文件过大（{len(content) // 1024 // 1024} MB）",
+                        expected=f"不超过{MAX_FILE_BYTES // 1024 // 1024} MB",
+                    )
+                ],
+            )
         grid = read_text_grid(content, name)
         return LongTable(ActualsFile(name, content), rows_from_grid(grid.rows, name))
     if suffix in XLSX_SUFFIXES:
-        sheets = _xlsx_sheets(content, name)
+        # The same safe reader as a decomposition table's: its size, ZIP-directory (zip bomb), DTD
+        # and cell-budget checks, and its words when it refuses a file.
+        grids = read_grids(content, name)
         first_error: TableError | None = None
-        for title, rows in sheets:
+        for grid in grids:
             # The first sheet with a header is the table; notes and charts may sit on other sheets.
-            file = ActualsFile(name, content, sheet=title)
+            file = ActualsFile(name, content, sheet=grid.sheet)
             try:
-                return LongTable(file, rows_from_grid(rows, file.label))
+                return LongTable(file, rows_from_grid(grid.rows, file.label, dates_as_months=True))
             except TableError as error:
                 # Report the first sheet that has a header, however faulty, before one that has none.
                 has_header = any(problem.row is not None for problem in error.problems)

@@ -22,6 +22,7 @@ from mubiao.domain.names import squash
 from mubiao.domain.numbers import NumberFormatError, is_blank, normalise_text, parse_decimal
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import CellValue, HeaderUnit, IndicatorReading, TableReading
+from mubiao.domain.vocabulary import LEVEL_LABELS, ONE_YEAR, ROW_LEVEL_WORDS, TOTAL_HEADERS, YEAR, YEAR_SPAN
 from mubiao.tables.grid import Grid
 from mubiao.tables.mapping import LayoutMapping
 from mubiao.tables.results import LayoutResult
@@ -37,11 +38,7 @@ LABEL_ROLES = {
     "责任单位": "responsible",
     "牵头部门": "responsible",
     "年度目标": "total",
-    "合计": "total",
-    "总计": "total",
-    "全市": "total",
-    "全区": "total",
-    "全县": "total",
+    **dict.fromkeys(TOTAL_HEADERS, "total"),
     "目标分解": "group",
     "备注": "remark",
     "年份": "year",
@@ -51,21 +48,9 @@ LABEL_ROLES = {
     "类别": "level",
     "单位名称": "group",
 }
-LEVEL_WORDS = {
-    "确保": "committed",
-    "目标": "committed",
-    "任务": "committed",
-    "力争": "stretch",
-    "实际": "actual",
-    "实际完成": "actual",
-    "完成": "actual",
-}
 TOTAL_SLOT = "__total__"
 MAX_MAPPINGS = 20000
 
-_YEAR = re.compile(r"^(19|20)\d{2}(年)?$")
-_SPAN = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]\s*((?:19|20)\d{2})")
-_ONE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")
 _NOTE = re.compile(r"^(备注|注|说明|要求)\s*\d*\s*[:：]")
 _AREA = re.compile(
@@ -136,7 +121,7 @@ class TableReader:
 
     def _first_data_row(self, after: int) -> int:
         for index in range(after + 1, len(self.grid.rows)):
-            if any(squash(cell) in LEVEL_WORDS for cell in self.grid.rows[index]):
+            if any(squash(cell) in ROW_LEVEL_WORDS for cell in self.grid.rows[index]):
                 return index
         raise TableError(
             self.grid.source,
@@ -156,7 +141,7 @@ class TableReader:
                 role = LABEL_ROLES.get(text)
                 if role == "total":
                     total_column = column
-                if role or text in LEVEL_WORDS or _YEAR.match(text) or parse_or_none(text) is not None:
+                if role or text in ROW_LEVEL_WORDS or YEAR.match(text) or parse_or_none(text) is not None:
                     continue
                 if len(text) > 20 or _ATTACHMENT.match(text):
                     continue
@@ -215,7 +200,7 @@ class TableReader:
             if _NOTE.match(joined):
                 table_notes.append(" ".join(t for t in texts if t))
                 continue
-            level_column = next((col for col, cell in enumerate(cells) if squash(cell) in LEVEL_WORDS), None)
+            level_column = next((col for col, cell in enumerate(cells) if squash(cell) in ROW_LEVEL_WORDS), None)
             if level_column is None:
                 self._read_loose_row(index, cells, blocks, goal_column, name_column)
                 continue
@@ -258,7 +243,7 @@ class TableReader:
                 indicator=len(blocks) - 1,
                 year=year,
                 year_column=year_column,
-                level=LEVEL_WORDS[squash(cells[level_column])],
+                level=ROW_LEVEL_WORDS[squash(cells[level_column])],
                 level_column=level_column,
             )
             self._read_cells(row, cells)
@@ -329,7 +314,7 @@ class TableReader:
     def _year_of(self, index: int, cells: list[str], level_column: int) -> tuple[int | None, int]:
         for column in range(level_column - 1, -1, -1):
             text = squash(cells[column])
-            if _YEAR.match(text):
+            if YEAR.match(text):
                 return int(text[:4]), column
         return None, -1
 
@@ -338,7 +323,7 @@ class TableReader:
     ) -> None:
         """A row without a level word: wrapped goal text, a stray note, or numbers we cannot place."""
         numbers = [col for col, cell in enumerate(cells) if col > name_column and parse_or_none(cell) is not None]
-        if numbers and not all(_YEAR.match(squash(cells[col])) for col in numbers):
+        if numbers and not all(YEAR.match(squash(cells[col])) for col in numbers):
             self.problems.append(
                 Problem(
                     "这一行有数值，但没有“确保”“力争”或“实际”标明它是哪一级目标",
@@ -356,10 +341,10 @@ class TableReader:
 
     def _plan_years(self, title: str, blocks: list[_Block]) -> tuple[int, int]:
         folded = normalise_text(title)
-        span = _SPAN.search(folded)
+        span = YEAR_SPAN.search(folded)
         if span:
             return int(span.group(1)), int(span.group(2))
-        one = _ONE_YEAR.search(folded)
+        one = ONE_YEAR.search(folded)
         if one:
             return int(one.group(1)), int(one.group(1))
         years = [row.year for block in blocks for row in block.rows]
@@ -383,7 +368,7 @@ class TableReader:
             if key in seen:
                 self.problems.append(
                     Problem(
-                        f"指标{block.reading.number}的{row.year}年“{_LEVEL_NAMES[row.level]}”行重复出现（先见于第{seen[key]}行）",
+                        f"指标{block.reading.number}的{row.year}年“{LEVEL_LABELS[row.level]}”行重复出现（先见于第{seen[key]}行）",
                         row=row.index + 1,
                         column=row.level_column + 1,
                         expected="每个年份每一级目标只有一行",
@@ -527,9 +512,6 @@ class TableReader:
                     row=row.index + 1,
                     column=column + 1,
                 )
-
-
-_LEVEL_NAMES = {"committed": "确保", "stretch": "力争", "actual": "实际"}
 
 
 def _place(reading: IndicatorReading) -> str:

@@ -20,6 +20,7 @@ from mubiao.domain.numbers import looks_numeric
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import TableReading
 from mubiao.domain.validation import IndicatorFacts, PlanFacts, validate_plan
+from mubiao.domain.vocabulary import BLOCK_MARKS, YEAR
 from mubiao.tables.crosstab import read_crosstab
 from mubiao.tables.grid import Grid
 from mubiao.tables.mapping import LayoutMapping, MappingError
@@ -172,27 +173,19 @@ def parse_mapping(text: str, source: str) -> LayoutMapping:
         ) from exc
 
 
-_LEVEL_WORDS = {"确保", "力争", "实际", "实际完成"}
-
-
 def guess_layout(grid: Grid) -> str:
     """Blocks when rows are marked by a level word beside a year (the seed's layout); else a cross-tab."""
     marked = 0
     for cells in grid.rows[:500]:  # the first indicator's rows are enough to tell
         for column, cell in enumerate(cells):
             text = cell.strip()
-            if 0 < len(text) <= 8 and squash(text) in _LEVEL_WORDS:
-                if any(_is_year(squash(left)) for left in cells[:column]):
+            if 0 < len(text) <= 8 and squash(text) in BLOCK_MARKS:
+                if any(YEAR.match(squash(left)) for left in cells[:column]):
                     marked += 1
                 break
         if marked >= 2:
             return "blocks"
     return "crosstab"
-
-
-def _is_year(text: str) -> bool:
-    digits = text.removesuffix("年")
-    return len(digits) == 4 and digits.isdigit() and digits[:2] in {"19", "20"}
 
 
 def _numeric_cells(grid: Grid) -> int:

@@ -6,7 +6,7 @@ from mubiao.audit.models import AuditRecord
 from mubiao.orgunits.models import OrgUnit
 from mubiao.orgunits.selectors import area_find, unit_resolver
 from mubiao.orgunits.services import orgunit_tree_load
-from mubiao.tables.importer import import_table
+from mubiao.reporting.importing import import_table
 from tests.conftest import LIUZHOU_UNITS, SEED_PATH
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,7 @@ def test_an_area_is_found_by_name_or_short_name(liuzhou: OrgUnit) -> None:
     assert area_find("南宁市") is None
 
 
+@pytest.mark.usefixtures("empty_register")
 def test_the_directory_adopts_an_area_an_earlier_import_created_instead_of_making_a_twin(actor) -> None:
     outcome = import_table(content=SEED_PATH.read_bytes(), filename=SEED_PATH.name, actor=actor)
     assert outcome.plan.area.code is None and outcome.plan.area.parent is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from mubiao.domain.readings import TableReading
-from mubiao.tables.importer import preview_file
+from mubiao.plans.importing import preview_file
 from mubiao.tables.mapping import LayoutMapping
 from tests.tables.builders import WordTable, docx_bytes, with_cached_values, xlsx_bytes
 

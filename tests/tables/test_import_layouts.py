@@ -9,9 +9,10 @@ import pytest
 from mubiao.audit.models import AuditRecord
 from mubiao.domain.problems import TableError
 from mubiao.orgunits.models import OrgUnit
+from mubiao.plans.importing import preview_file
 from mubiao.plans.models import Indicator, Plan, PlanUnit, Target
 from mubiao.plans.selectors import plan_findings
-from mubiao.tables.importer import import_table, preview_file
+from mubiao.reporting.importing import import_table
 from mubiao.tables.mapping import LayoutMapping
 
 
@@ -84,6 +85,7 @@ LIUZHOU_ROWS = [
 ]
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_units_across_the_columns_match_existing_units_by_short_name_full_name_and_spaced_name(liuzhou, actor):
     plan = import_table(content=csv(LIUZHOU_ROWS), filename="科技.csv", actor=actor).plan
 
@@ -93,6 +95,7 @@ def test_units_across_the_columns_match_existing_units_by_short_name_full_name_a
     assert OrgUnit.objects.filter(parent=liuzhou).count() == 12  # nothing new
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_an_unknown_unit_in_an_existing_area_is_named_in_the_preview_and_refused_without_confirmation(liuzhou, actor):
     rows = [row[:] for row in LIUZHOU_ROWS]
     rows[1][7] = "融安新城"
@@ -112,6 +115,7 @@ def test_an_unknown_unit_in_an_existing_area_is_named_in_the_preview_and_refused
     assert Target.objects.filter(indicator__plan=plan, org_unit__name="融安新城").count() == 2
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_a_table_refused_for_a_bad_cell_writes_nothing(liuzhou, actor):
     rows = [row[:] for row in LIUZHOU_ROWS]
     rows[3][5] = "#REF!"
@@ -126,6 +130,7 @@ def test_a_table_refused_for_a_bad_cell_writes_nothing(liuzhou, actor):
     assert not Plan.objects.exists()
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_a_mapping_names_the_area_a_title_does_not(liuzhou, actor):
     rows = [["2021年科技任务分解表"], *LIUZHOU_ROWS[1:]]
 

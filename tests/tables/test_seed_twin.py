@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import transaction
 
+from mubiao.plans.importing import preview_file
 from mubiao.plans.models import Indicator, Plan, PlanUnit
 from mubiao.plans.selectors import plan_findings, plan_long_rows
-from mubiao.tables.importer import import_table, preview_file
+from mubiao.reporting.importing import import_table
 from tests.tables.seed_twin import seed_twin_xlsx
 
 
@@ -55,6 +57,7 @@ def test_the_seed_twin_reads_as_the_block_layout_from_its_xlsx_sheet(liuzhou):
     assert len(understanding.reading.values) == 390
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_the_seed_twin_in_xlsx_gives_exactly_the_plan_the_seed_text_gives(liuzhou, seed_bytes, actor):
     with transaction.atomic():
         from_text = plan_snapshot(import_table(content=seed_bytes, filename="seed.txt", actor=actor).plan)

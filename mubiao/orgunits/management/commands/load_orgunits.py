@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from mubiao.audit.services import Actor
+from mubiao.commands import MubiaoCommand, console, fail
 from mubiao.orgunits.services import orgunit_tree_load
-from mubiao.plans.management.output import MubiaoCommand, console, fail
 
 
 class Command(MubiaoCommand):

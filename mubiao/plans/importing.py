@@ -1,11 +1,15 @@
-"""The import door shared by the command line and the web: bytes in, an ImportOutcome out."""
+"""Importing a decomposition table into its plan: understanding and previewing a file, its area.
+
+`mubiao.tables` only reads the file into plain values; here the reading meets the register (known
+units, the area, the plan). The commit, which also writes the table's 实际 rows through the one
+writer of actual values, is `mubiao.reporting.importing` (actual values sit a layer above plans).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mubiao.audit.services import Actor
 from mubiao.domain.findings import Finding
 from mubiao.domain.names import squash, stem
 from mubiao.domain.problems import Problem, TableError
@@ -14,7 +18,7 @@ from mubiao.domain.validation import validate_plan
 from mubiao.orgunits.models import OrgUnit
 from mubiao.orgunits.selectors import area_find, known_unit_names, unit_resolver
 from mubiao.plans.selectors import plan_findings
-from mubiao.plans.services import ImportOutcome, plan_import_table
+from mubiao.plans.services import ImportOutcome, reading_fit_problems
 from mubiao.tables.mapping import LayoutMapping
 from mubiao.tables.sources import read_grids
 from mubiao.tables.understanding import Understanding, reading_facts, understand
@@ -66,6 +70,7 @@ def preview_file(content: bytes, filename: str, mapping: LayoutMapping | None = 
         )
     if reading is None:
         return preview
+    understanding.problems.extend(reading_fit_problems(reading))
     if area is None:
         preview.new_units = [unit.name for unit in reading.units]
         if not area_name:
@@ -89,49 +94,14 @@ def read_file(content: bytes, filename: str, mapping: LayoutMapping | None = Non
     return understanding.reading
 
 
-def import_reading(
-    *,
-    reading: TableReading,
-    content: bytes,
-    filename: str,
-    actor: Actor,
-    area_name: str | None = None,
-    create_units: bool = False,
-) -> ImportOutcome:
-    """Bring an understood table into its plan in one transaction; nothing is written on error."""
-    area: OrgUnit | None = None
-    if area_name:
-        area = area_find(area_name)
-        if area is None:
-            raise TableError(filename, [Problem(f"找不到地区“{area_name}”", expected="已有单位的名称、简称或别名")])
-    return plan_import_table(
-        reading=reading,
-        content=content,
-        filename=Path(filename).name,
-        actor=actor,
-        area=area,
-        create_units=create_units,
-    )
-
-
-def import_table(
-    *,
-    content: bytes,
-    filename: str,
-    actor: Actor,
-    area_name: str | None = None,
-    create_units: bool = False,
-    mapping: LayoutMapping | None = None,
-) -> ImportOutcome:
-    """Read a table file and bring it into its plan; nothing is written on error."""
-    return import_reading(
-        reading=read_file(content, filename, mapping),
-        content=content,
-        filename=filename,
-        actor=actor,
-        area_name=area_name or (mapping.area if mapping else None),
-        create_units=create_units,
-    )
+def area_named(name: str | None, filename: str) -> OrgUnit | None:
+    """The area a user named for an import, or None when none was named; a name that finds none is refused."""
+    if not name:
+        return None
+    area = area_find(name)
+    if area is None:
+        raise TableError(filename, [Problem(f"找不到地区“{name}”", expected="已有单位的名称、简称或别名")])
+    return area
 
 
 def findings_after_import(outcome: ImportOutcome, reading: TableReading) -> list[Finding]:
