@@ -17,17 +17,17 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import connections, router, transaction
 from django.db.models import Model
-from django.utils import timezone
 
 from mubiao.audit.services import Actor, audit_record
-from mubiao.db import db_datetime, insert_rows
+from mubiao.domain.periods import Period, PeriodKind
 from mubiao.orgunits.models import OrgUnit, OrgUnitKind
-from mubiao.plans.models import TARGET_COLUMNS, Indicator, Milestone, Plan, PlanUnit, Target
-from mubiao.reporting.models import ACTUAL_COLUMNS, ActualValue
+from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, Target
+from mubiao.plans.services import NewTarget, targets_create
+from mubiao.reporting.models import ActualValue
+from mubiao.reporting.workflow import ImportedFigure, actuals_create
 
 DEFAULT_PROVINCE = "合成省"
 DEFAULT_SEED = 20180601
@@ -212,7 +212,6 @@ def synthesize_province(
         province, cities, counties = _create_org_units(spec)
         counts["org_units"] = 1 + len(cities) + sum(len(units) for units in counties)
         step("单位")
-        moment = db_datetime(Target, timezone.now())
         plans: list[Plan] = []
         for city, units in zip(cities, counties, strict=True):
             drawn = draw_city(rng, spec, indicators)
@@ -241,6 +240,7 @@ def synthesize_province(
                     kind=indicator.kind,
                     direction="higher",
                     responsible_units="各县",
+                    reporting_frequency="monthly",  # the synthesis draws a figure per month
                 )
                 for i, indicator in enumerate(indicators)
             )
@@ -263,10 +263,15 @@ def synthesize_province(
             counts["plans"] += 1
             counts["plan_units"] += len(units)
             counts["indicators"] += len(indicator_ids)
-            targets = _target_rows(drawn, indicator_ids, unit_ids, moment)
-            counts["targets"] += insert_rows(Target, TARGET_COLUMNS, targets)
-            counts["actuals"] += insert_rows(
-                ActualValue, ACTUAL_COLUMNS, _actual_rows(drawn, indicator_ids, unit_ids, moment)
+            # Through the one writer of each record, on its bulk path (COPY on PostgreSQL).
+            counts["targets"] += targets_create(rows=_targets(drawn, indicator_ids, unit_ids), source=None)
+            counts["actuals"] += actuals_create(
+                actor=actor,
+                plan=plan,
+                figures=_figures(drawn, indicator_ids, unit_ids),
+                source=None,
+                sheet="",
+                reason=REASON,
             )
             step(city.name)
         audit_record(
@@ -342,17 +347,16 @@ def _goal_text(indicator: IndicatorSpec, drawn: CityValues, i: int, spec: Synthe
     return f"到{spec.end_year}年{verb}{value}{indicator.unit_of_measure}以上"
 
 
-def _target_rows(drawn: CityValues, indicator_ids: list[int], unit_ids: list[int], moment: Any) -> Iterator[tuple]:
+def _targets(drawn: CityValues, indicator_ids: list[int], unit_ids: list[int]) -> Iterator[NewTarget]:
     for (i, u, year, level), value in drawn.targets.items():
-        yield (indicator_ids[i], unit_ids[u], year, level, value, 1, moment, None, "", None, None)
+        yield NewTarget(indicator_ids[i], unit_ids[u], year, level, Decimal(value))
 
 
-def _actual_rows(drawn: CityValues, indicator_ids: list[int], unit_ids: list[int], moment: Any) -> Iterator[tuple]:
+def _figures(drawn: CityValues, indicator_ids: list[int], unit_ids: list[int]) -> Iterator[ImportedFigure]:
     for (i, u, year), months in drawn.actuals.items():
         indicator_id, unit_id = indicator_ids[i], unit_ids[u]
         for month, value in enumerate(months, start=1):
-            period = f"{year}-{month:02d}"
-            yield (indicator_id, unit_id, period, year, "month", month, value, 1, moment, None, "", None, None)
+            yield ImportedFigure(indicator_id, unit_id, Period(year, PeriodKind.MONTH, month), Decimal(value))
 
 
 def expected_counts(spec: SynthesisSpec) -> dict[str, int]:

@@ -10,8 +10,12 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from mubiao.domain.refusals import Refusal
+
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_EXPONENT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$")
+_SEPARATED = re.compile(r"^[+-]?[\d,]+(\.\d+)?$")
 
 
 SPREADSHEET_ERRORS = {
@@ -26,7 +30,18 @@ SPREADSHEET_ERRORS = {
 
 
 class NumberFormatError(ValueError):
-    """A cell that should hold a number holds something else; the message says what."""
+    """A cell that should hold a number holds something else; the message says what.
+
+    `code` names the rule for the doors (see mubiao.refusals), `text` is what was written.
+    """
+
+    def __init__(self, message: str, *, code: str = "number_not_a_number", text: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.text = text
+
+    def refusal(self, field: str = "value") -> Refusal:
+        return Refusal(self.code, field, {"text": self.text})
 
 
 def normalise_text(text: str) -> str:
@@ -59,21 +74,33 @@ def parse_decimal(text: str | None) -> Decimal | None:
     if not _PLAIN.match(folded):
         if folded.upper() in SPREADSHEET_ERRORS:
             raise NumberFormatError(
-                f"单元格是 Excel 错误值“{folded}”（{SPREADSHEET_ERRORS[folded.upper()]}），请先在 Excel 中修正"
+                f"单元格是 Excel 错误值“{folded}”（{SPREADSHEET_ERRORS[folded.upper()]}），请先在 Excel 中修正",
+                code="number_spreadsheet_error",
+                text=folded,
             )
         if folded.startswith("="):
             raise NumberFormatError(
-                f"公式“{folded}”没有保存计算结果（文件未经 Excel 计算后保存），请在 Excel 中打开并保存后再导入"
+                f"公式“{folded}”没有保存计算结果（文件未经 Excel 计算后保存），请在 Excel 中打开并保存后再导入",
+                code="number_formula",
+                text=folded,
             )
         if folded.endswith("%"):
-            raise NumberFormatError(f"“{text}”是百分数，这里需要一个数值")
+            raise NumberFormatError(f"“{text}”是百分数，这里需要一个数值", code="number_percent", text=text)
         if folded.endswith(("万", "亿")):
-            raise NumberFormatError(f"“{text}”带有数量单位，这里需要一个纯数值")
-        raise NumberFormatError(f"“{text}”不是数值")
+            raise NumberFormatError(f"“{text}”带有数量单位，这里需要一个纯数值", code="number_scaled", text=text)
+        if _EXPONENT.match(folded):
+            raise NumberFormatError(f"“{text}”是科学记数法，请写出完整的数值", code="number_exponent", text=text)
+        if _SEPARATED.match(folded):
+            raise NumberFormatError(
+                f"“{text}”的千位分隔符位置不对（应每三位一个，如 1,234,567）",
+                code="number_misplaced_separator",
+                text=text,
+            )
+        raise NumberFormatError(f"“{text}”不是数值", text=text)
     try:
         return Decimal(folded)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid literals
-        raise NumberFormatError(f"“{text}”不是数值") from exc
+        raise NumberFormatError(f"“{text}”不是数值", text=text) from exc
 
 
 _SCALED = re.compile(r"^(?P<number>[+-]?[\d,.]+)(?P<scale>万|亿)$")
@@ -128,3 +155,43 @@ def format_decimal(value: Decimal | None) -> str:
     if normalised == normalised.to_integral():
         return str(normalised.quantize(Decimal(1)))
     return format(normalised, "f")
+
+
+# -- the figures people report ------------------------------------------------------------------
+
+#: Units of measure that count things: a figure in one of them is a whole number, never negative.
+COUNTING_UNITS = frozenset({"家", "个", "项", "人", "件", "家次", "户", "名", "所", "座", "台", "次", "批", "支", "处"})
+
+#: What a stored figure can hold (a DecimalField of 20 digits, 4 of them decimals). A value with more
+#: places would be rounded by the database, and the next import of the same file would see a change.
+DECIMAL_PLACES = 4
+INTEGER_DIGITS = 16
+
+
+def is_count(unit_of_measure: str) -> bool:
+    """Whether figures in this unit count things (家, 个, 项 …)."""
+    return normalise_text(unit_of_measure) in COUNTING_UNITS
+
+
+def figure_refusal(value: Decimal, *, unit_of_measure: str, indicator: str, field: str = "value") -> Refusal | None:
+    """Why a parsed figure cannot be an indicator's value, or None when it can.
+
+    The one rule for every door: finite; in a counting unit whole and not negative (amounts, rates
+    and ratios may be negative: a fall in output); storable exactly.
+    """
+    shown = format_decimal(value) if value.is_finite() else str(value)
+    if not value.is_finite():
+        return Refusal("value_not_finite", field, {"indicator": indicator})
+    if is_count(unit_of_measure):
+        unit = normalise_text(unit_of_measure)
+        if value != value.to_integral_value():
+            return Refusal("value_not_whole", field, {"indicator": indicator, "unit": unit, "value": shown})
+        if value < 0:
+            return Refusal("value_negative_count", field, {"indicator": indicator, "unit": unit, "value": shown})
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if exponent < -DECIMAL_PLACES and value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)):
+        return Refusal("value_too_many_places", field, {"value": shown, "places": DECIMAL_PLACES})
+    if len(digits) + exponent > INTEGER_DIGITS:
+        return Refusal("value_too_many_digits", field, {"value": shown, "digits": INTEGER_DIGITS})
+    return None

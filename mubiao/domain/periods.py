@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from mubiao.domain.names import squash
+from mubiao.domain.refusals import Refusal
 
 
 class PeriodKind(StrEnum):
@@ -93,3 +94,54 @@ def parse_period_loosely(text: str) -> Period:
         if (match := pattern.match(folded)) and 1 <= int(match.group(2)) <= 12:
             return Period.parse(f"{match.group(1)}-{int(match.group(2)):02d}")
     raise ValueError(f"“{text}”不是有效的期间")
+
+
+# -- the rules every door applies to a reported period ---------------------------------------------
+
+#: An indicator's reporting frequency → the kind of its in-year periods.
+FREQUENCY_KINDS = {"monthly": PeriodKind.MONTH, "quarterly": PeriodKind.QUARTER, "annual": PeriodKind.YEAR}
+
+
+def period_outside_plan(period: Period, first_year: int, last_year: int, field: str = "period") -> Refusal | None:
+    """The one check that a period lies within a plan's years: a refusal, or None when it does."""
+    if first_year <= period.year <= last_year:
+        return None
+    return Refusal("period_outside_plan", field, {"period": str(period), "start": first_year, "end": last_year})
+
+
+def period_off_frequency(period: Period, frequency: str, indicator: str, field: str = "period") -> Refusal | None:
+    """A figure is reported at its indicator's frequency, or for the whole year (the year-end figure).
+
+    A quarterly indicator takes 2019-Q1 … 2019-Q4 (year to date) or 2019; a monthly one 2019-01 …
+    2019-12 or 2019; an annual one 2019 only. The whole year and the last in-year period say the same
+    thing, so only one of them may exist (see year_end_twins).
+    """
+    kind = FREQUENCY_KINDS.get(frequency)
+    if kind is None or period.kind in (kind, PeriodKind.YEAR):
+        return None
+    return Refusal(
+        "period_wrong_frequency", field, {"indicator": indicator, "frequency": kind.value, "period": str(period)}
+    )
+
+
+def year_end_twins(period: Period) -> tuple[Period, ...]:
+    """The other periods that end the same year at December: the year, its Q4 and its December.
+
+    Progress reads a year's figure from the latest period of that year; two figures ending in
+    December would leave it to chance which one counts, so a unit may hold only one of them.
+    """
+    if period.end_month != 12:
+        return ()
+    every = (
+        Period(period.year, PeriodKind.YEAR),
+        Period(period.year, PeriodKind.QUARTER, 4),
+        Period(period.year, PeriodKind.MONTH, 12),
+    )
+    return tuple(other for other in every if other != period)
+
+
+def previous_in_year(period: Period) -> Period | None:
+    """The period before this one in the same year and of the same kind (2019-Q3 → 2019-Q2), if any."""
+    if period.kind is PeriodKind.YEAR or period.number <= 1:
+        return None
+    return Period(period.year, period.kind, period.number - 1)

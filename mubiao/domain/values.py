@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# The row kinds' words live with the other words of tables; imported from here too, as ever.
+from mubiao.domain.vocabulary import LEVEL_LABELS as LEVEL_LABELS
+
 
 class Level(StrEnum):
     """The level of a target: 确保 (the floor a unit is held to) or 力争 (the stretch)."""
@@ -28,7 +31,6 @@ class RowKind(StrEnum):
         return LEVEL_LABELS[self.value]
 
 
-LEVEL_LABELS = {"committed": "确保", "stretch": "力争", "actual": "实际"}
 ROW_ORDER = {"committed": 0, "stretch": 1, "actual": 2}
 
 

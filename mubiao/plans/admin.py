@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.forms import ModelForm
@@ -11,9 +11,12 @@ from mubiao.audit.admin import AuditedAdmin, NoDeleteAdmin
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
 from mubiao.domain.numbers import format_decimal
-from mubiao.plans.models import Department, Indicator, Milestone, Plan, PlanUnit, SourceFile, Target
+from mubiao.orgunits.models import Department
+from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, SourceFile, Target
 from mubiao.plans.services import target_set
-from mubiao.reporting.models import ActualValue
+
+if TYPE_CHECKING:  # the value columns also serve reporting's admin, a layer above
+    from mubiao.reporting.models import ActualValue
 
 
 class ValueColumns:

@@ -141,7 +141,8 @@ def plan_facts(plan: Plan, *, with_actuals: bool = True) -> PlanFacts:
 def year_end_actuals(plan: Plan, *, unit_ids: list[int]) -> dict[tuple[int, int, int], Decimal]:
     """(indicator id, unit id, year) → the year's last figure: the annual value, else the latest in-year one."""
     latest: dict[tuple[int, int, int], tuple[int, Decimal]] = {}
-    actuals = ActualValue.objects.counted().filter(indicator__plan=plan, org_unit_id__in=unit_ids, value__isnull=False)
+    # The table and its checks hold the official record: approved figures, which everyone may see.
+    actuals = ActualValue.objects.official().filter(indicator__plan=plan, org_unit_id__in=unit_ids, value__isnull=False)
     for indicator_id, unit_id, year, kind, number, value in actuals.values_list(
         "indicator_id", "org_unit_id", "year", "period_kind", "period_number", "value"
     ):
@@ -287,7 +288,7 @@ def plan_table(plan: Plan) -> PlanTable:
     # The 实际 row shows the year-end (annual) actual, as the table does.
     sources.update(
         ((str(a.indicator_id), a.org_unit_id, a.year, "actual"), a.provenance_label)
-        for a in ActualValue.objects.counted()
+        for a in ActualValue.objects.official()
         .filter(indicator__plan=plan, value__isnull=False, period_kind="year")
         .only(*provenance)
     )

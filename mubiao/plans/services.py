@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,25 +19,22 @@ from django.utils import timezone
 from mubiao.audit.services import (
     Actor,
     AuditEntry,
-    audit_created_write,
     audit_entries_write,
     audit_entry,
     audit_record,
-    value_state_json,
 )
-from mubiao.db import db_datetime, insert_rows_returning_ids, retry_once_if_raced
+from mubiao.db import db_datetime, insert_rows, retry_once_if_raced
 from mubiao.domain.milestones import infer_direction, infer_kind, infer_unit_of_measure, parse_milestones
 from mubiao.domain.names import kind_from_name
 from mubiao.domain.numbers import format_decimal
-from mubiao.domain.periods import Period
+from mubiao.domain.periods import Period, period_outside_plan
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import CellValue, IndicatorReading, TableReading
-from mubiao.domain.values import LEVEL_LABELS
-from mubiao.orgunits.models import OrgUnit
+from mubiao.domain.refusals import Refused
+from mubiao.orgunits.models import Department, OrgUnit
 from mubiao.orgunits.selectors import UnitResolver, area_find, unit_resolver
 from mubiao.orgunits.services import orgunit_check_new, orgunit_create, orgunits_create
 from mubiao.plans.models import (
-    Department,
     Indicator,
     Milestone,
     Plan,
@@ -46,7 +43,6 @@ from mubiao.plans.models import (
     Target,
     provenance_text,
 )
-from mubiao.reporting.models import ActualValue
 
 BULK_BATCH = 2000
 
@@ -73,6 +69,18 @@ class ValueChange:
         }
 
 
+@dataclass(frozen=True)
+class ActualFigure:
+    """An annual actual value a decomposition table gives (a 实际 row): ids, year, value (None: blank), cell."""
+
+    indicator_id: int
+    org_unit_id: int
+    year: int
+    value: Decimal | None
+    row: int | None
+    column: int | None
+
+
 @dataclass
 class ImportOutcome:
     """What an import did: the plan, whether the file was new, the units created, counts and changes."""
@@ -85,6 +93,12 @@ class ImportOutcome:
     counts: dict[str, int] = field(default_factory=dict)
     changes: list[ValueChange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: The table's 实际 rows, for the one writer of actual values (mubiao.reporting.importing).
+    actual_figures: list[ActualFigure] = field(default_factory=list)
+    #: Filled in by mubiao.reporting.importing: the imported actual values the table changed, and the
+    #: reported figures it differs from (kept as they are).
+    actual_changes: list[Any] = field(default_factory=list)
+    conflicts: list[Any] = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
@@ -92,6 +106,7 @@ class ImportOutcome:
             self.plan_created
             or bool(self.counts.get("created"))
             or bool(self.changes)
+            or bool(self.actual_changes)
             or bool(self.counts.get("indicators_changed"))
         )
 
@@ -115,16 +130,46 @@ def _value_json(value: Decimal | None) -> str | None:
     return None if value is None else format_decimal(value)
 
 
-def _value_text(value: Decimal) -> str:
-    """format_decimal(value), a few times faster for the figures a table holds (an import writes one per value).
+def _field_limit(model: type[Any], name: str) -> int:
+    limit = model._meta.get_field(name).max_length
+    assert isinstance(limit, int)
+    return limit
 
-    A finite Decimal of at most 28 characters whose str() is plain notation prints the same once its
-    fraction's trailing zeros (and a bare point) are cut; anything else goes to format_decimal.
+
+def reading_fit_problems(reading: TableReading) -> list[Problem]:
+    """Texts of a table too long for the register, each named with its row: the preview and the commit both ask.
+
+    The preview runs exactly this check, so a table it accepts cannot fail at commit on a text the
+    preview could have named (a unit of measure longer than its column, say).
     """
-    text = str(value)
-    if len(text) > 28 or "E" in text or not value.is_finite():
-        return format_decimal(value)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    problems: list[Problem] = []
+
+    def check(text: str, model: type[Any], name: str, what: str, row: int | None = None) -> None:
+        limit = _field_limit(model, name)
+        if len(text) > limit:
+            problems.append(
+                Problem(
+                    f"{what}“{text[:40]}{'…' if len(text) > 40 else ''}”有{len(text)}个字，超过{limit}个字的上限",
+                    row=row,
+                    expected=f"不超过{limit}个字的{what}",
+                )
+            )
+
+    check(reading.plan_title, Plan, "title", "规划名称")
+    check(reading.title, Plan, "table_title", "分解表标题")
+    check(reading.attachment, Plan, "attachment", "附件编号")
+    for indicator in reading.indicators:
+        row = indicator.first_row
+        check(indicator.number, Indicator, "number", "序号", row)
+        check(indicator.name, Indicator, "name", "指标名称", row)
+        unit = indicator.unit_of_measure or infer_unit_of_measure(indicator.goal_text, "")
+        check(unit, Indicator, "unit_of_measure", "计量单位", row)
+        for department in indicator.lead_departments:
+            check(department, Department, "name", "牵头部门", row)
+    for header in reading.units:
+        check(header.name, PlanUnit, "header_name", "单位名称", header.row)
+        check(header.name, OrgUnit, "name", "单位名称", header.row)
+    return problems
 
 
 class _PlanImport:
@@ -147,8 +192,8 @@ class _PlanImport:
         self.area = area
         self.create_units = create_units
         self.audit: list[AuditEntry] = []
-        # The values _insert_new wrote, for their audit entries: (object type, ids, cells, names).
-        self.new_values: list[tuple[str, Sequence[int], list[CellValue], dict[str, str], dict[str | None, str]]] = []
+        self.targets_created = 0
+        self.actual_figures: list[ActualFigure] = []
         self.reason = f"导入 {filename}"
 
     # -- area and units ---------------------------------------------------------------------
@@ -494,26 +539,33 @@ class _PlanImport:
         targets = {
             (t.indicator_id, t.org_unit_id, t.year, t.level): t for t in Target.objects.filter(indicator__plan=plan)
         }
-        actuals = {
-            (a.indicator_id, a.org_unit_id, a.year, "actual"): a
-            for a in ActualValue.objects.filter(indicator__plan=plan, period_kind="year")
-        }
         seen: set[tuple[int, int, int, str]] = set()  # the stored values the table still has
         new_cells: list[CellValue] = []
         updated_targets: list[Target] = []
-        updated_actuals: list[ActualValue] = []
 
         for cell in self.reading.values:
-            is_actual = cell.level == "actual"
-            counts["actuals" if is_actual else "targets"] += 1
-            store = actuals if is_actual else targets
-            if not store:  # a new plan: nothing stored to compare with
+            if cell.level == "actual":
+                # Actual values are not the plan's: their one writer (mubiao.reporting.workflow) takes them.
+                counts["actuals"] += 1
+                self.actual_figures.append(
+                    ActualFigure(
+                        indicators[cell.indicator_number].pk,
+                        (area if cell.unit is None else units[cell.unit]).pk,
+                        cell.year,
+                        cell.value,
+                        cell.row,
+                        cell.column,
+                    )
+                )
+                continue
+            counts["targets"] += 1
+            if not targets:  # a new plan: nothing stored to compare with
                 new_cells.append(cell)
                 continue
             indicator = indicators[cell.indicator_number]
             unit = area if cell.unit is None else units[cell.unit]
             key = (indicator.pk, unit.pk, cell.year, cell.level)
-            stored = store.get(key)
+            stored = targets.get(key)
             if stored is None:
                 new_cells.append(cell)
                 continue
@@ -526,34 +578,32 @@ class _PlanImport:
             stored.value = cell.value
             stored.version += 1
             self._locate(stored, cell, source)
-            (updated_actuals if is_actual else updated_targets).append(stored)  # type: ignore[arg-type]
+            updated_targets.append(stored)
             counts["updated"] += 1
         counts["created"] = len(new_cells)
 
-        for store, updated in ((targets, updated_targets), (actuals, updated_actuals)):
-            for key, stored in store.items():
-                if key in seen or stored.value is None:
-                    continue
-                indicator = by_id[stored.indicator_id]
-                changes.append(
-                    ValueChange(
-                        indicator.name,
-                        names.get(stored.org_unit_id, str(stored.org_unit_id)),
-                        key[2],
-                        key[3],
-                        stored.value,
-                        None,
-                    )
+        for key, stored in targets.items():
+            if key in seen or stored.value is None:
+                continue
+            indicator = by_id[stored.indicator_id]
+            changes.append(
+                ValueChange(
+                    indicator.name,
+                    names.get(stored.org_unit_id, str(stored.org_unit_id)),
+                    key[2],
+                    key[3],
+                    stored.value,
+                    None,
                 )
-                self._audit_value(stored, "clear", None, None)
-                stored.value = None
-                stored.version += 1
-                updated.append(stored)  # type: ignore[arg-type]
-                counts["cleared"] += 1
+            )
+            self._audit_value(stored, "clear", None, None)
+            stored.value = None
+            stored.version += 1
+            updated_targets.append(stored)
+            counts["cleared"] += 1
 
         fields = ["value", "version", "source_file", "source_sheet", "source_row", "source_column", "updated_at"]
         Target.objects.bulk_update(updated_targets, fields, batch_size=BULK_BATCH)
-        ActualValue.objects.bulk_update(updated_actuals, fields, batch_size=BULK_BATCH)
         self._insert_new(new_cells, area, indicators, units, source, names=names)
         return counts, changes
 
@@ -567,26 +617,16 @@ class _PlanImport:
         *,
         names: dict[int, str],
     ) -> None:
-        """New values as plain rows (an import may bring hundreds of thousands), streamed to the database.
+        """New targets as plain rows (an import may bring hundreds of thousands), streamed to the database.
 
-        Their ids come back in the rows' order (mubiao.db.insert_rows_returning_ids), so each one's
-        audit entry — written by run() after the import's other entries, as a stream too — names it
-        without reading the rows back. Nothing here holds more than the new cells' list and the ids.
+        Their audit is the import's one record (_write_import_audit); each row keeps its cell.
         """
-        now = db_datetime(Target, timezone.now())
-        sheet = self.reading.sheet
         indicator_ids = {number: indicator.pk for number, indicator in indicators.items()}
         unit_ids: dict[str | None, int] = {name: unit.pk for name, unit in units.items()}
         unit_ids[None] = area.pk
-        target_cells = [cell for cell in cells if cell.level != "actual"]
-        actual_cells = [cell for cell in cells if cell.level == "actual"] if len(target_cells) < len(cells) else []
-        # What every new row shares is written once; each row carries only its own columns.
-        shared = {"version": 1, "updated_at": now, "source_file_id": source.pk, "source_sheet": sheet}
-        target_ids = insert_rows_returning_ids(
-            Target,
-            ("indicator_id", "org_unit_id", "year", "level", "value", "source_row", "source_column"),
-            (
-                (
+        targets_create(
+            rows=(
+                NewTarget(
                     indicator_ids[cell.indicator_number],
                     unit_ids[cell.unit],
                     cell.year,
@@ -595,63 +635,46 @@ class _PlanImport:
                     cell.row,
                     cell.column,
                 )
-                for cell in target_cells
+                for cell in cells
             ),
-            constants=shared,
+            source=source,
+            sheet=self.reading.sheet,
         )
-        actual_ids = insert_rows_returning_ids(
-            ActualValue,
-            ("indicator_id", "org_unit_id", "period", "year", "value", "source_row", "source_column"),
-            (
-                (
-                    indicator_ids[cell.indicator_number],
-                    unit_ids[cell.unit],
-                    str(Period.year_of(cell.year)),
-                    cell.year,
-                    cell.value,
-                    cell.row,
-                    cell.column,
-                )
-                for cell in actual_cells
-            ),
-            constants={**shared, "period_kind": "year", "period_number": 0},
+        self.targets_created = len(cells)
+
+    def _write_import_audit(self, source: SourceFile, counts: dict[str, int]) -> None:
+        """One record of the import for the targets it created: the file, its SHA-256, the counts.
+
+        Each created target keeps its own file, sheet, row and column as provenance, so the record
+        need not repeat them per value; changes and clears of existing values keep a record each.
+        """
+        if not self.targets_created:
+            return
+        audit_record(
+            actor=self.actor,
+            action="import",
+            obj=source,
+            before=None,
+            after={
+                "object_type": Target._meta.label_lower,
+                "created": self.targets_created,
+                "file": source.filename,
+                "sha256": source.sha256,
+                "sheet": self.reading.sheet,
+                "counts": {
+                    key: counts.get(key, 0) for key in ("targets", "created", "updated", "cleared", "unchanged")
+                },
+            },
+            reason=self.reason,
         )
-        indicator_names = {number: indicator.name for number, indicator in indicators.items()}
-        unit_names = {name: names[unit_id] for name, unit_id in unit_ids.items()}
-        self.new_values = [
-            (Target._meta.label_lower, target_ids, target_cells, indicator_names, unit_names),
-            (ActualValue._meta.label_lower, actual_ids, actual_cells, indicator_names, unit_names),
-        ]
 
-    def _write_new_value_audit(self) -> None:
-        """The audit record of each value _insert_new wrote: created, its value, and where it came from."""
-        sheet = self.reading.sheet
-        levels = {level: str(label) for level, label in LEVEL_LABELS.items()}
-        for object_type, ids, cells, indicator_names, unit_names in self.new_values:
-            audit_created_write(
-                actor=self.actor,
-                object_type=object_type,
-                reason=self.reason,
-                rows=(
-                    (
-                        str(pk),
-                        f"{indicator_names[cell.indicator_number]} {unit_names[cell.unit]} {cell.year} "
-                        f"{levels[cell.level]}",
-                        value_state_json(_value_text(cell.value), provenance_text(sheet, cell.row, cell.column)),
-                    )
-                    for pk, cell in zip(ids, cells, strict=True)
-                ),
-            )
-
-    def _locate(self, record: Target | ActualValue, cell: CellValue, source: SourceFile) -> None:
+    def _locate(self, record: Target, cell: CellValue, source: SourceFile) -> None:
         record.source_file = source
         record.source_sheet = self.reading.sheet
         record.source_row = cell.row
         record.source_column = cell.column
 
-    def _audit_value(
-        self, record: Target | ActualValue, action: str, after: Decimal | None, cell: CellValue | None
-    ) -> None:
+    def _audit_value(self, record: Target, action: str, after: Decimal | None, cell: CellValue | None) -> None:
         """The audit entry of a stored value this import changes (cell) or clears (no cell)."""
         before = {"value": _value_json(record.value), "source": record.provenance_label}
         where = provenance_text(self.reading.sheet, cell.row, cell.column) if cell is not None else None
@@ -668,6 +691,8 @@ class _PlanImport:
     # -- the whole ----------------------------------------------------------------------------
 
     def run(self) -> ImportOutcome:
+        if problems := reading_fit_problems(self.reading):
+            raise TableError(self.filename, problems)
         area, area_is_new = self.resolve_area()
         units, created_units = self.resolve_units(area, area_is_new)
         plan, plan_created = self.plan_for(area)
@@ -676,7 +701,7 @@ class _PlanImport:
         indicators, indicators_changed = self.indicators(plan)
         counts, changes = self.values(plan, area, indicators, units, source)
         audit_entries_write(actor=self.actor, entries=self.audit)
-        self._write_new_value_audit()
+        self._write_import_audit(source, counts)
         counts.update(
             indicators=len(indicators),
             indicators_changed=indicators_changed,
@@ -694,6 +719,7 @@ class _PlanImport:
             counts=counts,
             changes=changes,
             notes=[*self.reading.mapping_notes, *self.reading.notes],
+            actual_figures=self.actual_figures,
         )
 
 
@@ -727,6 +753,39 @@ def plan_import_table(
     return retry_once_if_raced(attempt)
 
 
+@dataclass(frozen=True)
+class NewTarget:
+    """A target cell nothing stored holds yet: ids, year, level, value and the cell it came from."""
+
+    indicator_id: int
+    org_unit_id: int
+    year: int
+    level: str
+    value: Decimal | None
+    row: int | None = None
+    column: int | None = None
+
+
+def targets_create(*, rows: Iterable[NewTarget], source: SourceFile | None, sheet: str = "") -> int:
+    """The bulk path of the one writer of targets: new cells streamed (COPY on PostgreSQL), version 1.
+
+    Callers (the table import, the synthesizer) have decided that none of the cells exists, run it
+    inside their transaction, and write the one audit record of their import or synthesis.
+    """
+    shared = {
+        "version": 1,
+        "updated_at": db_datetime(Target, timezone.now()),
+        "source_file_id": source.pk if source is not None else None,
+        "source_sheet": sheet,
+    }
+    return insert_rows(
+        Target,
+        ("indicator_id", "org_unit_id", "year", "level", "value", "source_row", "source_column"),
+        ((t.indicator_id, t.org_unit_id, t.year, t.level, t.value, t.row, t.column) for t in rows),
+        constants=shared,
+    )
+
+
 @transaction.atomic
 def target_set(
     *,
@@ -738,40 +797,34 @@ def target_set(
     actor: Actor,
     reason: str = "",
 ) -> Target:
-    """Set (or, with None, clear) one target cell by hand; its provenance becomes manual entry."""
-    if not indicator.plan.start_year <= year <= indicator.plan.end_year:
-        raise ValueError(f"年份{year}不在规划期{indicator.plan.start_year}—{indicator.plan.end_year}年内")
+    """Set (or, with None, clear) one target cell by hand; its provenance becomes manual entry.
+
+    With the table import, the one writer of targets: a change raises the version and is audited,
+    and setting the value a cell already has writes nothing.
+    """
+    plan = indicator.plan
+    if (outside := period_outside_plan(Period.year_of(year), plan.start_year, plan.end_year, "year")) is not None:
+        raise Refused(outside)
     target, created = Target.objects.select_for_update().get_or_create(
         indicator=indicator, org_unit=org_unit, year=year, level=level, defaults={"value": value}
     )
-    return record_set_by_hand(record=target, created=created, value=value, actor=actor, reason=reason)
-
-
-ByHand = TypeVar("ByHand", Target, ActualValue)
-
-
-def record_set_by_hand(*, record: ByHand, created: bool, value: Decimal | None, actor: Actor, reason: str) -> ByHand:
-    """Give a locked target or actual value a value typed by hand: version up, provenance manual, audited.
-
-    Setting the value it already has writes nothing. Called inside the caller's transaction.
-    """
-    before = None if created else {"value": _value_json(record.value), "source": record.provenance_label}
+    before = None if created else {"value": _value_json(target.value), "source": target.provenance_label}
     if not created:
-        if record.value == value:
-            return record
-        record.value = value
-        record.version += 1
-        record.source_file = None
-        record.source_sheet = ""
-        record.source_row = record.source_column = None
-    record.full_clean()
-    record.save()
+        if target.value == value:
+            return target
+        target.value = value
+        target.version += 1
+        target.source_file = None
+        target.source_sheet = ""
+        target.source_row = target.source_column = None
+    target.full_clean()
+    target.save()
     audit_record(
         actor=actor,
         action="create" if created else "update",
-        obj=record,
+        obj=target,
         before=before,
-        after={"value": _value_json(value), "source": record.provenance_label},
+        after={"value": _value_json(value), "source": target.provenance_label},
         reason=reason,
     )
-    return record
+    return target

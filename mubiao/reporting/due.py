@@ -62,6 +62,10 @@ class DueItem:
     unit: str
     period: str
     deadline: date
+    #: Where the indicator and the unit stand in the plan's table (the area first), so lists follow the table.
+    plan_id: int
+    indicator_position: int
+    unit_position: int
     state: str
     actual_id: int | None
     value: Decimal | None
@@ -116,6 +120,7 @@ def _plan_items(plan: Plan, unit_ids: set[int] | None, today: date) -> list[DueI
     if not units:
         return []
     names = dict(units)
+    positions = {pk: position for position, (pk, _name) in enumerate(units)}
     indicators = list(Indicator.objects.filter(plan=plan).order_by("position", "id"))
     stored: dict[tuple[int, int, str], ActualValue] = {
         (a.indicator_id, a.org_unit_id, a.period): a
@@ -139,6 +144,9 @@ def _plan_items(plan: Plan, unit_ids: set[int] | None, today: date) -> list[DueI
                 unit=names[unit_id],
                 period=period,
                 deadline=deadline,
+                plan_id=plan.pk,
+                indicator_position=indicator.position,
+                unit_position=positions[unit_id],
                 state=state,
                 actual_id=actual.pk if actual else None,
                 value=actual.value if actual else None,
@@ -179,7 +187,18 @@ def _plan_items(plan: Plan, unit_ids: set[int] | None, today: date) -> list[DueI
 
 
 def _sorted(items: list[DueItem]) -> list[DueItem]:
-    return sorted(items, key=lambda i: (STATE_ORDER[i.state], i.deadline, i.indicator_id, i.unit_id))
+    """Returned first, then overdue, due, drafts and waiting; each by deadline, then in the table's order."""
+    return sorted(
+        items,
+        key=lambda i: (
+            STATE_ORDER[i.state],
+            i.deadline,
+            i.plan_id,
+            i.indicator_position,
+            i.indicator_id,
+            i.unit_position,
+        ),
+    )
 
 
 def due_items(*, user: User, plan: Plan | None = None, today: date | None = None) -> list[DueItem]:

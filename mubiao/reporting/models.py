@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mubiao.accounts.permissions import Viewer, grants_of, pending_scope
 from mubiao.domain.periods import Period
 from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import PROVENANCE_COLUMNS, Indicator, Provenance
@@ -23,6 +24,8 @@ ACTUAL_COLUMNS = (
     "value",
     "version",
     "updated_at",
+    "status",
+    "origin",
     *PROVENANCE_COLUMNS,
 )
 
@@ -42,10 +45,42 @@ class ActualStatus(models.TextChoices):
     APPROVED = "approved", _("已通过")
 
 
+class ActualOrigin(models.TextChoices):
+    """How a figure came in, which decides who may change it."""
+
+    REPORTED = "reported", _("填报")
+    IMPORTED = "imported", _("导入")
+
+
 class ActualValueQuerySet(models.QuerySet["ActualValue"]):
-    def counted(self, include_pending: bool = False) -> ActualValueQuerySet:
-        """The figures official progress counts: approved ones — or, with the switch, every reported one."""
-        return self if include_pending else self.filter(status=ActualStatus.APPROVED)
+    """Reads of figures. Every door reads through `visible_to`, the one visibility rule."""
+
+    def official(self) -> ActualValueQuerySet:
+        """Approved figures: what everyone may see, and all that official progress, rankings, validation
+        and the decomposition table count."""
+        return self.filter(status=ActualStatus.APPROVED)
+
+    def visible_to(self, viewer: Viewer, *, include_pending: bool = False) -> ActualValueQuerySet:
+        """The figures `viewer` may see, in the spirit of NetBox's `restrict(user, action)`.
+
+        Approved figures to everyone (anonymous included). Figures not yet approved (draft, submitted,
+        returned) only when `include_pending` is asked for, and then only those the permission layer lets
+        the viewer see (`Action.VIEW_PENDING`): a reporter's units, a reviewer's indicators, everything for
+        administrators and viewers. One filter in the database, so it scales with the table, not the rows.
+        """
+        if not include_pending:
+            return self.official()
+        scope = pending_scope(grants_of(viewer))
+        if scope.everything:
+            return self.all()
+        seen = models.Q(status=ActualStatus.APPROVED)
+        if scope.org_unit_ids:
+            seen |= models.Q(org_unit_id__in=scope.org_unit_ids)
+        if scope.lead_department_ids:
+            # A subquery, not a join over the many-to-many: a figure stays one row however many departments lead.
+            led = Indicator.objects.filter(lead_departments__in=scope.lead_department_ids).values("pk")
+            seen |= models.Q(indicator_id__in=led)
+        return self.filter(seen)
 
 
 class ActualValue(Provenance):
@@ -60,15 +95,12 @@ class ActualValue(Provenance):
     value = models.DecimalField(_("实际值"), null=True, blank=True, max_digits=20, decimal_places=4)
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    # The review workflow. Imported and administrator-entered figures are approved as they come in.
-    # Database defaults too: imports insert plain rows without naming these columns (mubiao.db).
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=ActualStatus.choices,
-        default=ActualStatus.APPROVED,
-        db_default=ActualStatus.APPROVED,
-    )
+    # Where the figure stands in review. No default, on purpose: every writer (mubiao.reporting.workflow)
+    # names the status it writes, so no new path can make a figure official by forgetting it.
+    status = models.CharField(_("状态"), max_length=10, choices=ActualStatus.choices)
+    # Who owns the figure: a unit that reported it, or the table it was imported from. An import may
+    # update or clear only what an import wrote; a reported figure is changed through the workflow alone.
+    origin = models.CharField(_("来源"), max_length=10, choices=ActualOrigin.choices)
     note = models.TextField(_("填报说明"), blank=True, default="", db_default="")
     return_reason = models.TextField(_("退回原因"), blank=True, default="", db_default="")
     submitted_by = models.ForeignKey(
@@ -102,6 +134,7 @@ class ActualValue(Provenance):
                 condition=models.Q(period_kind__in=PeriodKind.values), name="actual_period_kind_known"
             ),
             models.CheckConstraint(condition=models.Q(status__in=ActualStatus.values), name="actual_status_known"),
+            models.CheckConstraint(condition=models.Q(origin__in=ActualOrigin.values), name="actual_origin_known"),
             models.CheckConstraint(
                 condition=(
                     models.Q(period_kind="year", period_number=0)

@@ -120,7 +120,8 @@ def province_overview(province: OrgUnit, year: int, period: Period | str | None 
     """
     plans = province_plans(province, year)
     plan_ids = [plan.pk for plan in plans]
-    city_rows = ActualValue.objects.counted().filter(
+    # Cities are compared on their official figures (approved ones, which everyone may see), whoever asks.
+    city_rows = ActualValue.objects.official().filter(
         indicator__plan_id__in=plan_ids, org_unit_id=F("indicator__plan__area_id")
     )
     chosen = period_of(year, period, city_rows)
@@ -194,7 +195,8 @@ def province_ranking(
     if not indicators:
         raise ValueError(f"{province.name}{year}年的规划中没有序号为{number}的指标")
     by_plan = {row[1]: row for row in indicators.values()}
-    unit_rows = ActualValue.objects.counted().filter(
+    # Ranked on official figures only: a pending figure never moves a unit in a published ranking.
+    unit_rows = ActualValue.objects.official().filter(
         indicator_id__in=list(indicators), org_unit__plan_columns__plan_id=F("indicator__plan_id")
     )
     chosen = period_of(year, period, unit_rows)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
+from mubiao.accounts.permissions import Viewer, grants_of, pending_scope
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.periods import Period
 from mubiao.domain.progress import (
@@ -188,10 +189,13 @@ def cell_figures(
     )
 
 
-def city_year_ends(plan: Plan, year: int, include_pending: bool = False) -> dict[tuple[int, int], Decimal]:
-    """(indicator id, year) → the city's last figure of each year up to `year`, as year_end_actuals picks it."""
+def city_year_ends(
+    plan: Plan, year: int, *, viewer: Viewer = None, include_pending: bool = False
+) -> dict[tuple[int, int], Decimal]:
+    """(indicator id, year) → the city's last figure of each year up to `year`, as year_end_actuals picks it,
+    of the figures `viewer` may see."""
     rows = (
-        ActualValue.objects.counted(include_pending)
+        ActualValue.objects.visible_to(viewer, include_pending=include_pending)
         .filter(indicator__plan_id=plan.pk, org_unit_id=plan.area_id, value__isnull=False, year__lte=year)
         .annotate(end_month=END_MONTH, is_year=IS_YEAR)
         .annotate(
@@ -254,18 +258,23 @@ def plan_progress(
     year: int,
     period: Period | str | None = None,
     indicator_number: str | None = None,
+    viewer: Viewer = None,
     include_pending: bool = False,
 ) -> PlanProgress:
     """Progress of every unit (and the city) on every indicator — or one — for a period of a year.
 
-    Official progress counts approved figures only; `include_pending` counts every reported one.
+    Official progress counts approved figures only; `include_pending` counts too the figures not yet
+    approved that `viewer` may see (`ActualValue.objects.visible_to`): none for anonymous readers.
 
     Read in a handful of small queries: the database picks each cell's figure (one row per cell leaves
     it, not every month of two years), only the year's targets are read, the indicators once.
     """
     if not plan.start_year <= year <= plan.end_year:
         raise ValueError(f"年份{year}不在规划期{plan.start_year}—{plan.end_year}年内")
-    plan_rows = ActualValue.objects.counted(include_pending).filter(indicator__plan_id=plan.pk)
+    viewer = grants_of(viewer)  # the roles are read once, not for each query below
+    plan_rows = ActualValue.objects.visible_to(viewer, include_pending=include_pending).filter(
+        indicator__plan_id=plan.pk
+    )
     chosen = period_of(year, period, plan_rows)
     indicators = list(
         Indicator.objects.filter(plan_id=plan.pk)
@@ -302,7 +311,7 @@ def plan_progress(
             plan_rows.filter(org_unit_id__in=list(names)), year, chosen, stocks_last_year=False, any_last_year=True
         )
     }
-    city_year_end = city_year_ends(plan, year, include_pending) if milestones else {}
+    city_year_end = city_year_ends(plan, year, viewer=viewer, include_pending=include_pending) if milestones else {}
     implied = implied_committed(plan, year, indicators, columns, targets)
     progress = PlanProgress(plan=plan, year=year, period=chosen, weights=weights)
     for indicator in indicators:
@@ -357,19 +366,34 @@ def plan_progress(
     return progress
 
 
-def latest_actual_year(plan: Plan) -> int | None:
-    """The latest year of the plan for which any unit has an actual value."""
+def latest_actual_year(plan: Plan, *, viewer: Viewer = None, include_pending: bool = False) -> int | None:
+    """The latest year of the plan for which any unit has an actual value `viewer` may see."""
     found = (
-        ActualValue.objects.counted()
+        ActualValue.objects.visible_to(viewer, include_pending=include_pending)
         .filter(indicator__plan=plan, value__isnull=False, year__gte=plan.start_year, year__lte=plan.end_year)
         .aggregate(latest=Max("year"))["latest"]
     )
     return int(found) if found is not None else None
 
 
-def latest_period(plan: Plan, year: int) -> Period:
-    """The period to show for a year: the latest one any unit has reported, the whole year when none has."""
-    return period_of(year, None, ActualValue.objects.counted().filter(indicator__plan_id=plan.pk))
+def latest_period(plan: Plan, year: int, *, viewer: Viewer = None, include_pending: bool = False) -> Period:
+    """The period to show for a year: the latest one any unit has reported (of the figures `viewer` may
+    see), the whole year when none has."""
+    visible = ActualValue.objects.visible_to(viewer, include_pending=include_pending)
+    return period_of(year, None, visible.filter(indicator__plan_id=plan.pk))
+
+
+def pending_switch_offered(plan: Plan, viewer: Viewer) -> bool:
+    """Whether a door offers `viewer` the switch that counts figures not yet approved on this plan's pages:
+    only when the viewer may see some of the plan's pending figures — a unit of the plan in their scope,
+    or an indicator of the plan led by their department (all of them for administrators and viewers)."""
+    scope = pending_scope(grants_of(viewer))
+    if scope.nothing or scope.everything:
+        return scope.everything
+    plan_units = {plan.area_id, *PlanUnit.objects.filter(plan_id=plan.pk).values_list("org_unit_id", flat=True)}
+    if scope.org_unit_ids & plan_units:
+        return True
+    return Indicator.objects.filter(plan_id=plan.pk, lead_departments__in=scope.lead_department_ids).exists()
 
 
 def _implied_note(committed: Decimal | None, hidden: Decimal | None) -> str:

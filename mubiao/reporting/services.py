@@ -1,8 +1,10 @@
-"""Writing actual values: one by hand (`actual_set`) or a whole long table at once (`actuals_import`).
+"""Bringing in a long table of actual values (`actuals_import`): every row checked, then written by the one writer.
 
-Every service takes keyword arguments, runs in one transaction and writes its audit records inside
-it. An import checks every row before it writes anything: a table with any problem is refused whole,
-with each problem named by file, row and column.
+The table is read and checked here — indicator, unit, period (in the plan, at the indicator's
+frequency), value (the domain's parser and figure rule) — and a table with any problem is refused
+whole, each problem named by file, row and column. What passes is written by
+`mubiao.reporting.workflow.actuals_import_write`, the one writer of actual values: figures a unit
+reported are never changed, and a differing row is listed as a conflict.
 """
 
 from __future__ import annotations
@@ -11,27 +13,21 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from mubiao.audit.services import Actor, AuditEntry, audit_entries_write, audit_entry
-from mubiao.db import db_datetime, insert_rows, retry_once_if_raced
+from mubiao.db import retry_once_if_raced
 from mubiao.domain.names import closest, squash
-from mubiao.domain.numbers import NumberFormatError, format_decimal, is_blank, normalise_text, parse_decimal
-from mubiao.domain.periods import Period, parse_period_loosely
+from mubiao.domain.numbers import NumberFormatError, figure_refusal, is_blank, normalise_text, parse_decimal
+from mubiao.domain.periods import Period, parse_period_loosely, period_off_frequency, period_outside_plan
 from mubiao.domain.problems import Problem, TableError
 from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
 from mubiao.orgunits.selectors import UnitResolver
-from mubiao.plans.models import Indicator, Plan, PlanUnit, SourceFile, provenance_text
-from mubiao.plans.services import record_set_by_hand
-from mubiao.reporting.models import ACTUAL_COLUMNS, ActualValue
-
-#: What ActualValue.value can hold (max_digits=20, decimal_places=4). A value with more places would
-#: be rounded by the database, and the next import of the same file would then see a change.
-DECIMAL_PLACES = 4
-INTEGER_DIGITS = 16
+from mubiao.plans.models import Indicator, Plan, PlanUnit, SourceFile
+from mubiao.refusals import refusal_text
+from mubiao.reporting.workflow import FigureChange, FigureConflict, ImportedFigure, actuals_import_write
+from mubiao.tables.long import ActualRow, ActualsFile, Cell  # a long table's rows, read by mubiao.tables
 
 #: Names a long table may give the plan's area itself, besides its own names and aliases.
 CITY_WORDS = ("全市",)
@@ -39,134 +35,19 @@ CITY_WORDS = ("全市",)
 PERIOD_FORMS = "2019、2019-Q3、2019-07、2019年、2019年3季度、2019年7月 或 2019年1-7月"
 
 
-def _fits_the_column(value: Decimal) -> str:
-    """Why a value cannot be stored exactly, or '' when it can."""
-    _sign, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)  # parse_decimal never yields NaN or infinity
-    if exponent < -DECIMAL_PLACES:
-        return f"小数位数超过{DECIMAL_PLACES}位，保存时会被舍入"
-    if len(digits) + exponent > INTEGER_DIGITS:
-        return f"整数部分超过{INTEGER_DIGITS}位"
-    return ""
-
-
-def _value_json(value: Decimal | None) -> str | None:
-    return None if value is None else format_decimal(value)
-
-
-# -- one value by hand ----------------------------------------------------------------------------
-
-
-def _plan_unit_ids(plan: Plan) -> set[int]:
-    return {plan.area_id, *PlanUnit.objects.filter(plan=plan).values_list("org_unit_id", flat=True)}
-
-
-@transaction.atomic
-def actual_set(
-    *,
-    indicator: Indicator,
-    org_unit: OrgUnit,
-    period: Period | str,
-    value: Decimal | None,
-    actor: Actor,
-    reason: str = "",
-) -> ActualValue:
-    """Set (or, with None, clear) one actual value; a change raises its version and is audited.
-
-    Its provenance becomes manual entry. Setting the value it already has writes nothing.
-    """
-    plan = indicator.plan
-    parsed = period if isinstance(period, Period) else parse_period_loosely(period)
-    if parsed.year not in plan.years:
-        raise ValueError(f"期间{parsed}不在规划期{plan.start_year}—{plan.end_year}年内")
-    if org_unit.pk not in _plan_unit_ids(plan):
-        raise ValueError(f"{org_unit.name}不是规划“{plan.title}”的单位")
-    if value is not None and (why := _fits_the_column(value)):
-        raise ValueError(f"实际值{value}{why}")
-    actual, created = ActualValue.objects.select_for_update().get_or_create(
-        indicator=indicator,
-        org_unit=org_unit,
-        period=str(parsed),
-        defaults={
-            "value": value,
-            "year": parsed.year,
-            "period_kind": parsed.kind.value,
-            "period_number": parsed.number,
-        },
-    )
-    return record_set_by_hand(record=actual, created=created, value=value, actor=actor, reason=reason)
-
-
 # -- a long table -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    """The text of one cell and where it stands (1-based row and column, as a person counts)."""
-
-    text: str
-    row: int
-    column: int
-
-
-@dataclass(frozen=True)
-class ActualRow:
-    """One row of a long table: which indicator (by 序号 and/or 指标名称), which unit, period and value."""
-
-    row: int
-    indicator: tuple[Cell, ...]
-    unit: Cell
-    period: Cell
-    value: Cell
-
-
-@dataclass(frozen=True)
-class ActualsFile:
-    """The file a long table came from: kept whole, with its hash, as the values' provenance."""
-
-    filename: str
-    content: bytes
-    sheet: str = ""
-
-    @property
-    def label(self) -> str:
-        """How problems name the file: with its sheet, for a workbook."""
-        return f"{self.filename} 工作表{self.sheet}" if self.sheet else self.filename
-
-
-@dataclass(frozen=True)
-class ActualChange:
-    """A stored actual value an import changed."""
-
-    indicator_number: str
-    indicator: str
-    unit: str
-    period: str
-    before: Decimal | None
-    after: Decimal | None
-    row: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "indicator_number": self.indicator_number,
-            "indicator": self.indicator,
-            "unit": self.unit,
-            "period": self.period,
-            "before": _value_json(self.before),
-            "after": _value_json(self.after),
-            "row": self.row,
-        }
 
 
 @dataclass
 class ActualsOutcome:
-    """What an import of actual values did."""
+    """What an import of actual values did: counts, the imported figures it changed, the conflicts it kept."""
 
     plan: Plan
     source_file: SourceFile
     file_seen_before: bool
     counts: dict[str, int] = field(default_factory=dict)
-    changes: list[ActualChange] = field(default_factory=list)
+    changes: list[FigureChange] = field(default_factory=list)
+    conflicts: list[FigureConflict] = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
@@ -187,6 +68,9 @@ class _Checked:
     @property
     def key(self) -> tuple[int, int, str]:
         return (self.indicator.pk, self.unit.pk, str(self.period))
+
+    def figure(self) -> ImportedFigure:
+        return ImportedFigure(self.indicator.pk, self.unit.pk, self.period, self.value, self.row, self.value_column)
 
 
 class _IndicatorMatcher:
@@ -258,6 +142,25 @@ class _ActualsImport:
                 blanks += 1
                 continue
             assert indicator is not None and unit is not None and period is not None
+            off = period_off_frequency(period, indicator.reporting_frequency, f"{indicator.number}. {indicator.name}")
+            if off is not None:
+                problems.append(
+                    Problem(
+                        refusal_text(off),
+                        row=row.row,
+                        column=row.period.column,
+                        expected=f"{indicator.name}的填报期间，或全年",
+                    )
+                )
+                continue
+            refused = figure_refusal(
+                value, unit_of_measure=indicator.unit_of_measure, indicator=f"{indicator.number}. {indicator.name}"
+            )
+            if refused is not None:
+                problems.append(
+                    Problem(refusal_text(refused), row=row.row, column=row.value.column, expected="该指标允许的数值")
+                )
+                continue
             item = _Checked(row.row, indicator, unit, period, value, row.value.column)
             if item.key in seen:
                 problems.append(
@@ -342,10 +245,10 @@ class _ActualsImport:
             problems.append(Problem(str(error), row=cell.row, column=cell.column, expected=PERIOD_FORMS))
             return None
         plan = self.plan
-        if period.year not in plan.years:
+        if (outside := period_outside_plan(period, plan.start_year, plan.end_year)) is not None:
             problems.append(
                 Problem(
-                    f"期间{period}不在规划期{plan.start_year}—{plan.end_year}年内",
+                    refusal_text(outside),
                     row=cell.row,
                     column=cell.column,
                     expected=f"{plan.start_year}至{plan.end_year}年的期间",
@@ -372,16 +275,6 @@ class _ActualsImport:
                     )
                 )
             return None
-        if why := _fits_the_column(value):
-            problems.append(
-                Problem(
-                    f"“{cell.text.strip()}”{why}",
-                    row=cell.row,
-                    column=cell.column,
-                    expected=f"至多{DECIMAL_PLACES}位小数的数值",
-                )
-            )
-            return None
         return value
 
     # -- writing ---------------------------------------------------------------------------------
@@ -406,118 +299,27 @@ class _ActualsImport:
         )
         return source, False
 
-    def write(self, checked: list[_Checked], source: SourceFile) -> tuple[dict[str, int], list[ActualChange]]:
-        sheet = self.source.sheet
-        periods = {str(item.period) for item in checked}
-        stored = {
-            (a.indicator_id, a.org_unit_id, a.period): a
-            for a in ActualValue.objects.filter(indicator__plan=self.plan, period__in=periods).select_related(
-                "indicator", "org_unit"
-            )
-        }
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
-        changes: list[ActualChange] = []
-        new: list[_Checked] = []
-        updated: list[ActualValue] = []
-        for item in checked:
-            actual = stored.get(item.key)
-            if actual is None:
-                new.append(item)
-                continue
-            if actual.value == item.value:
-                counts["unchanged"] += 1
-                continue
-            where = provenance_text(sheet, item.row, item.value_column)
-            self.audit.append(
-                audit_entry(
-                    action="update",
-                    obj=actual,
-                    before={"value": _value_json(actual.value), "source": actual.provenance_label},
-                    after={"value": _value_json(item.value), "source": where},
-                    reason=self.reason,
-                )
-            )
-            changes.append(
-                ActualChange(
-                    item.indicator.number,
-                    item.indicator.name,
-                    item.unit.short_name,
-                    str(item.period),
-                    actual.value,
-                    item.value,
-                    item.row,
-                )
-            )
-            actual.value = item.value
-            actual.version += 1
-            actual.source_file = source
-            actual.source_sheet = sheet
-            actual.source_row = item.row
-            actual.source_column = item.value_column
-            updated.append(actual)
-        fields = ["value", "version", "source_file", "source_sheet", "source_row", "source_column", "updated_at"]
-        ActualValue.objects.bulk_update(updated, fields, batch_size=2000)
-        counts["updated"] = len(updated)
-        counts["created"] = self._insert(new, source)
-        return counts, changes
-
-    def _insert(self, new: list[_Checked], source: SourceFile) -> int:
-        """New values as plain rows (a year of monthly reports is thousands), each with its audit entry."""
-        if not new:
-            return 0
-        now = db_datetime(ActualValue, timezone.now())
-        sheet = self.source.sheet
-        rows = [
-            (
-                item.indicator.pk,
-                item.unit.pk,
-                str(item.period),
-                item.period.year,
-                item.period.kind.value,
-                item.period.number,
-                item.value,
-                1,
-                now,
-                source.pk,
-                sheet,
-                item.row,
-                item.value_column,
-            )
-            for item in new
-        ]
-        count = insert_rows(ActualValue, ACTUAL_COLUMNS, rows)
-        # The new rows' ids, to name them in the audit log.
-        by_key = {item.key: item for item in new}
-        ids = ActualValue.objects.filter(
-            indicator__plan=self.plan, period__in={str(item.period) for item in new}
-        ).values_list("pk", "indicator_id", "org_unit_id", "period")
-        for pk, indicator_id, unit_id, period in ids:
-            item = by_key.get((indicator_id, unit_id, period))
-            if item is None:
-                continue
-            where = provenance_text(sheet, item.row, item.value_column)
-            self.audit.append(
-                AuditEntry(
-                    action="create",
-                    object_type=ActualValue._meta.label_lower,
-                    object_id=str(pk),
-                    object_repr=f"{item.indicator.name} {item.unit.short_name} {item.period}",
-                    before=None,
-                    after={"value": _value_json(item.value), "source": where},
-                    reason=self.reason,
-                )
-            )
-        return count
-
     def run(self, rows: Sequence[ActualRow]) -> ActualsOutcome:
         with transaction.atomic():
             checked, blanks = self.check(rows)
             source, seen_before = self.source_file()
-            counts, changes = self.write(checked, source)
             audit_entries_write(actor=self.actor, entries=self.audit)
-        counts.update(rows=len(rows), blank_skipped=blanks)
+            written = actuals_import_write(
+                actor=self.actor,
+                plan=self.plan,
+                figures=[item.figure() for item in checked],
+                source=source,
+                sheet=self.source.sheet,
+                reason=self.reason,
+            )
+        counts = {**written.counts, "rows": len(rows), "blank_skipped": blanks}
         return ActualsOutcome(
-            plan=self.plan, source_file=source, file_seen_before=seen_before, counts=counts, changes=changes
+            plan=self.plan,
+            source_file=source,
+            file_seen_before=seen_before,
+            counts=counts,
+            changes=written.changes,
+            conflicts=written.conflicts,
         )
 
 

@@ -1,54 +1,70 @@
-"""The reporting workflow: a unit enters a figure, submits it, its lead department approves or returns it.
+"""The life of an actual value, in one module: every write of a figure goes through here.
 
     (none) ──enter──▶ draft ──submit──▶ submitted ──approve──▶ approved
                        ▲  │                 │                     │
                        │  └──enter (v+1)    └──return(reason)──▶ returned ◀──unlock(reason, admin)
                        └──────────────── enter (corrected) ◀─────────┘
 
-Every door (web, API, command line) calls these services, so one rule holds through all of them:
+    (none) ──import──▶ approved, origin "imported" ──re-import──▶ updated or cleared (still imported)
+
+Every door (web, API, command line, the admin, every importer, the synthesizer) calls these
+services, so one rule holds through all of them:
 
 - `require(…)` decides first; a refusal writes only its "denied" security event.
 - Then the step runs in one transaction that locks the row (SELECT … FOR UPDATE), compares the
   version the user saw with the stored one (a stale save is refused with StaleVersion: no lost
   updates), raises the version, and writes the audit record (before, after, why, door).
-- A refused step (WorkflowError) writes nothing.
-
-Values must be numbers within the column; a count (an indicator measured in 家, 个, 项, 人, 件 or
-家次) cannot be negative, while amounts, rates and ratios may be (a fall in output, say).
+- A refused step raises WorkflowError, whose refusals are data (code, field, params), and writes nothing.
+- Status and origin are always written explicitly: nothing defaults to approved.
+- Figures a unit reported (origin "reported", in any status) belong to it: an import never changes
+  or clears them; where a table differs, `actuals_import_write` lists a conflict and keeps the figure.
+- Values are read by the domain's one parser and checked by its one rule (`figure_refusal`); periods
+  must lie in the plan, at the indicator's frequency, and a year's figure excludes its Q4 (or December)
+  figure.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from mubiao.accounts.permissions import Action, require
-from mubiao.audit.services import Actor, audit_record
-from mubiao.domain.numbers import NumberFormatError, format_decimal, parse_decimal
-from mubiao.domain.periods import Period, parse_period_loosely
+from mubiao.audit.services import Actor, AuditEntry, audit_entries_write, audit_entry, audit_record
+from mubiao.db import db_datetime, insert_rows
+from mubiao.domain.numbers import NumberFormatError, figure_refusal, format_decimal, parse_decimal
+from mubiao.domain.periods import (
+    Period,
+    parse_period_loosely,
+    period_off_frequency,
+    period_outside_plan,
+    previous_in_year,
+    year_end_twins,
+)
+from mubiao.domain.refusals import Refusal, Refused
 from mubiao.orgunits.models import OrgUnit
-from mubiao.plans.models import Indicator, PlanUnit
+from mubiao.plans.models import Indicator, IndicatorKind, Plan, PlanUnit, SourceFile, provenance_text
 from mubiao.reporting.evidence import EvidenceRefused, evidence_bytes, evidence_check, evidence_store
-from mubiao.reporting.models import ActualStatus, ActualValue, Evidence
-from mubiao.reporting.services import _fits_the_column
-
-#: Units of measure that count things: a figure in one of them cannot be negative.
-COUNTING_UNITS = frozenset({"家", "个", "项", "人", "件", "家次"})
+from mubiao.reporting.models import ACTUAL_COLUMNS, ActualOrigin, ActualStatus, ActualValue, Evidence
 
 #: The statuses a reporter may still change.
 EDITABLE = (ActualStatus.DRAFT, ActualStatus.RETURNED)
 
 
-class WorkflowError(Exception):
-    """A refused step; str(error) is a Chinese sentence saying why. Nothing was written."""
+class WorkflowError(Refused):
+    """A refused step, as data: `refusals` (code, field, params); str(error) reads the words. Nothing was written."""
 
 
 class StaleVersion(WorkflowError):
     """Someone saved the figure since the version the user saw; the user should reload it."""
+
+
+class NeedsAcknowledgement(WorkflowError):
+    """A figure that looks wrong but may be right (a year-to-date total that fell): saved once acknowledged."""
 
 
 # -- helpers -----------------------------------------------------------------------------------------
@@ -56,6 +72,10 @@ class StaleVersion(WorkflowError):
 
 def _label(actual: ActualValue) -> str:
     return f"{actual.indicator.number}. {actual.indicator.name} · {actual.org_unit.short_name} · {actual.period}"
+
+
+def _indicator_label(indicator: Indicator) -> str:
+    return f"{indicator.number}. {indicator.name}"
 
 
 def _state(actual: ActualValue) -> dict[str, Any]:
@@ -89,76 +109,69 @@ def _check_version(actual: ActualValue, expected_version: int | None) -> None:
 def _stale(actual: ActualValue, expected_version: int | None) -> StaleVersion:
     when = timezone.localtime(actual.updated_at).strftime("%Y-%m-%d %H:%M:%S") if actual.updated_at else ""
     return StaleVersion(
-        _("%(what)s已于%(when)s被修改（当前版本%(current)s，您看到的是版本%(seen)s），请刷新后重试")
-        % {
-            "what": _label(actual),
-            "when": when,
-            "current": actual.version,
-            "seen": "—" if expected_version is None else expected_version,
-        }
+        Refusal(
+            "stale_version",
+            "version",
+            {
+                "what": _label(actual),
+                "when": when,
+                "current": actual.version,
+                "seen": "—" if expected_version is None else expected_version,
+            },
+        )
     )
 
 
-def _refuse_unless_status(actual: ActualValue, allowed: tuple[str, ...], doing: str) -> None:
+def _refuse_unless_status(actual: ActualValue, allowed: tuple[str, ...], action: str) -> None:
     if actual.status in allowed:
         return
-    if actual.status == ActualStatus.APPROVED:
-        message = _("已通过的数据不能%(doing)s（%(what)s）；如需更正，请管理员解锁")
-    elif actual.status == ActualStatus.SUBMITTED:
-        message = _("已提交的数据不能%(doing)s（%(what)s），请等待审核")
-    elif actual.status == ActualStatus.RETURNED:
-        message = _("已退回的数据不能%(doing)s（%(what)s），请先修改后重新提交")
-    else:
-        message = _("草稿不能%(doing)s（%(what)s），请先提交")
-    raise WorkflowError(message % {"doing": doing, "what": _label(actual)})
+    raise WorkflowError(
+        Refusal(f"status_forbids_{actual.status}", "status", {"action": action, "what": _label(actual)})
+    )
 
 
-def _reason_required(reason: str, doing: str) -> str:
+def _reason_required(reason: str, action: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise WorkflowError(_("%(doing)s须说明原因") % {"doing": doing})
+        raise WorkflowError(Refusal("reason_required", "reason", {"action": action}))
     return text
 
 
-def _parse_value(indicator: Indicator, value: Decimal | str | int | None) -> Decimal | None:
-    name = f"{indicator.number}. {indicator.name}"
+def figure_parse(indicator: Indicator, value: Decimal | str | int | None, field: str = "value") -> Decimal | None:
+    """A figure for the indicator, read by the domain's one parser and checked by its one rule.
+
+    Text is read as people write it (full-width digits, thousands separators where they belong);
+    exponents, misplaced separators and, for counts (家, 个 …), fractions are refused.
+    """
     if value is None or isinstance(value, Decimal | int):
         parsed = None if value is None else Decimal(value)
     else:
         try:
             parsed = parse_decimal(str(value))
         except NumberFormatError as error:
-            raise WorkflowError(
-                _("“%(indicator)s”的实际值须为数值：%(why)s") % {"indicator": name, "why": error}
-            ) from error
+            raise WorkflowError(error.refusal(field)) from error
     if parsed is None:
         return None
-    if not parsed.is_finite():
-        raise WorkflowError(_("“%(indicator)s”的实际值须为数值") % {"indicator": name})
-    unit = indicator.unit_of_measure.strip()
-    if parsed < 0 and unit in COUNTING_UNITS:
-        raise WorkflowError(
-            _("“%(indicator)s”以“%(unit)s”计数，实际值不能为负数（填写的是%(value)s）")
-            % {"indicator": name, "unit": unit, "value": format_decimal(parsed)}
-        )
-    if why := _fits_the_column(parsed):
-        raise WorkflowError(
-            _("“%(indicator)s”的实际值%(value)s%(why)s") % {"indicator": name, "value": parsed, "why": why}
-        )
+    refusal = figure_refusal(
+        parsed, unit_of_measure=indicator.unit_of_measure, indicator=_indicator_label(indicator), field=field
+    )
+    if refusal is not None:
+        raise WorkflowError(refusal)
     return parsed
 
 
-def _parse_period(indicator: Indicator, period: Period | str) -> Period:
+def period_parse(indicator: Indicator, period: Period | str, field: str = "period") -> Period:
+    """A period for the indicator: readable, within its plan's years, at its reporting frequency."""
     plan = indicator.plan
     try:
         parsed = period if isinstance(period, Period) else parse_period_loosely(str(period))
     except ValueError as error:
-        raise WorkflowError(str(error)) from error
-    if parsed.year not in plan.years:
-        raise WorkflowError(
-            _("期间%(period)s不在规划期%(start)s—%(end)s年内")
-            % {"period": parsed, "start": plan.start_year, "end": plan.end_year}
-        )
+        raise WorkflowError(Refusal("period_unreadable", field, {"text": str(period)})) from error
+    refusal = period_outside_plan(parsed, plan.start_year, plan.end_year, field) or period_off_frequency(
+        parsed, indicator.reporting_frequency, _indicator_label(indicator), field
+    )
+    if refusal is not None:
+        raise WorkflowError(refusal)
     return parsed
 
 
@@ -166,7 +179,50 @@ def _check_unit_in_plan(indicator: Indicator, org_unit: OrgUnit) -> None:
     plan = indicator.plan
     if org_unit.pk == plan.area_id or PlanUnit.objects.filter(plan=plan, org_unit=org_unit).exists():
         return
-    raise WorkflowError(_("%(unit)s不是规划“%(plan)s”的填报单位") % {"unit": org_unit.name, "plan": plan.title})
+    raise WorkflowError(Refusal("unit_not_in_plan", "unit", {"unit": org_unit.name, "plan": plan.title}))
+
+
+def _check_no_year_end_twin(indicator: Indicator, org_unit: OrgUnit, period: Period) -> None:
+    """A year's figure and its Q4 (or December) figure say the same thing: only one of them may exist."""
+    twins = [str(twin) for twin in year_end_twins(period)]
+    if not twins:
+        return
+    other = (
+        ActualValue.objects.filter(indicator=indicator, org_unit=org_unit, period__in=twins)
+        .values_list("period", flat=True)
+        .first()
+    )
+    if other is not None:
+        raise WorkflowError(Refusal("period_year_and_q4", "period", {"period": str(period), "other": other}))
+
+
+def ytd_fall(indicator: Indicator, org_unit_id: int, period: Period, value: Decimal | None) -> Refusal | None:
+    """A flow's year-to-date figure below the unit's figure for the period before: worth a second look.
+
+    In-year figures of a flow are cumulative, so a fall means a correction or a typo; the reporter
+    must acknowledge it, and the reviewer sees it.
+    """
+    previous = previous_in_year(period)
+    if value is None or previous is None or indicator.kind != IndicatorKind.FLOW:
+        return None
+    earlier = (
+        ActualValue.objects.filter(indicator=indicator, org_unit_id=org_unit_id, period=str(previous))
+        .values_list("value", flat=True)
+        .first()
+    )
+    if earlier is None or value >= earlier:
+        return None
+    return Refusal(
+        "ytd_below_previous",
+        "value",
+        {
+            "indicator": _indicator_label(indicator),
+            "period": str(period),
+            "value": format_decimal(value),
+            "previous_period": str(previous),
+            "previous": format_decimal(earlier),
+        },
+    )
 
 
 # -- entering ------------------------------------------------------------------------------------------
@@ -181,12 +237,14 @@ def actual_enter(
     value: Decimal | str | None,
     note: str = "",
     expected_version: int | None = None,
+    acknowledged: bool = False,
 ) -> ActualValue:
     """Enter a unit's figure as a draft, or correct a draft or a returned figure.
 
     A new figure starts at version 1. Correcting one needs the version the user saw; a stale one
     raises StaleVersion. Submitted and approved figures cannot be changed. Saving exactly what is
-    stored (a draft with the same value and note) writes nothing.
+    stored (a draft with the same value and note) writes nothing. A flow's year-to-date figure
+    below the period before raises NeedsAcknowledgement unless `acknowledged`.
     """
     try:
         key = str(period if isinstance(period, Period) else parse_period_loosely(str(period)))
@@ -200,13 +258,13 @@ def actual_enter(
         org_unit_id=org_unit.pk,
         lead_department_ids=_lead_departments(indicator),
     )
-    parsed_period = _parse_period(indicator, period)
+    parsed_period = period_parse(indicator, period)
     _check_unit_in_plan(indicator, org_unit)
-    parsed_value = _parse_value(indicator, value)
+    parsed_value = figure_parse(indicator, value)
     note = (note or "").strip()
     try:
         with transaction.atomic():
-            return _enter(actor, indicator, org_unit, parsed_period, parsed_value, note, expected_version)
+            return _enter(actor, indicator, org_unit, parsed_period, parsed_value, note, expected_version, acknowledged)
     except IntegrityError as error:
         # Two people entered the same new figure at once: the other one's insert came first.
         stored = ActualValue.objects.filter(indicator=indicator, org_unit=org_unit, period=str(parsed_period)).first()
@@ -223,6 +281,7 @@ def _enter(
     value: Decimal | None,
     note: str,
     expected_version: int | None,
+    acknowledged: bool,
 ) -> ActualValue:
     actual = (
         ActualValue.objects.select_for_update()
@@ -230,6 +289,15 @@ def _enter(
         .filter(indicator=indicator, org_unit=org_unit, period=str(period))
         .first()
     )
+    if actual is not None:
+        _refuse_unless_status(actual, EDITABLE, "enter")
+        _check_version(actual, expected_version)
+        if actual.status == ActualStatus.DRAFT and actual.value == value and actual.note == note:
+            return actual
+    else:
+        _check_no_year_end_twin(indicator, org_unit, period)
+    if not acknowledged and (fall := ytd_fall(indicator, org_unit.pk, period, value)) is not None:
+        raise NeedsAcknowledgement(fall)
     if actual is None:
         with transaction.atomic():  # a savepoint: a racing insert fails here, not the whole transaction
             actual = ActualValue.objects.create(
@@ -242,18 +310,17 @@ def _enter(
                 value=value,
                 note=note,
                 status=ActualStatus.DRAFT,
+                origin=ActualOrigin.REPORTED,
                 version=1,
             )
         audit_record(actor=actor, action="enter", obj=actual, before=None, after=_state(actual))
-        return actual
-    _refuse_unless_status(actual, EDITABLE, _("修改"))
-    _check_version(actual, expected_version)
-    if actual.status == ActualStatus.DRAFT and actual.value == value and actual.note == note:
         return actual
     before = _state(actual)
     actual.value = value
     actual.note = note
     actual.status = ActualStatus.DRAFT
+    # A unit that corrects an imported figure (unlocked and returned to it) owns it from now on.
+    actual.origin = ActualOrigin.REPORTED
     actual.version += 1
     actual.source_file = None
     actual.source_sheet = ""
@@ -272,7 +339,6 @@ def _step(
     actual: ActualValue,
     expected_version: int,
     allowed: tuple[str, ...],
-    doing: str,
     action: str,
     reason: str = "",
     change: dict[str, Any],
@@ -281,12 +347,12 @@ def _step(
     with transaction.atomic():
         stored = _locked(actual)
         _check_version(stored, expected_version)
-        _refuse_unless_status(stored, allowed, doing)
+        _refuse_unless_status(stored, allowed, action)
         if needs_value and stored.value is None:
-            raise WorkflowError(_("尚未填写实际值，不能提交（%(what)s）") % {"what": _label(stored)})
+            raise WorkflowError(Refusal("value_required", "value", {"what": _label(stored)}))
         before = _state(stored)
-        for field, value in change.items():
-            setattr(stored, field, value)
+        for name, value in change.items():
+            setattr(stored, name, value)
         stored.version += 1
         stored.save()
         audit_record(actor=actor, action=action, obj=stored, before=before, after=_state(stored), reason=reason)
@@ -301,7 +367,6 @@ def actual_submit(*, actor: Actor, actual: ActualValue, expected_version: int) -
         actual=actual,
         expected_version=expected_version,
         allowed=EDITABLE,
-        doing=_("提交"),
         action="submit",
         needs_value=True,
         change={"status": ActualStatus.SUBMITTED, "submitted_by": _user_of(actor), "submitted_at": timezone.now()},
@@ -327,7 +392,6 @@ def actual_approve(*, actor: Actor, actual: ActualValue, expected_version: int) 
         actual=actual,
         expected_version=expected_version,
         allowed=(ActualStatus.SUBMITTED,),
-        doing=_("审核通过"),
         action="approve",
         change={
             "status": ActualStatus.APPROVED,
@@ -341,13 +405,12 @@ def actual_approve(*, actor: Actor, actual: ActualValue, expected_version: int) 
 def actual_return(*, actor: Actor, actual: ActualValue, reason: str, expected_version: int) -> ActualValue:
     """Send a submitted figure back to its unit, saying why."""
     _require_on(actor, Action.REVIEW, actual)
-    why = _reason_required(reason, _("退回"))
+    why = _reason_required(reason, "return")
     return _step(
         actor=actor,
         actual=actual,
         expected_version=expected_version,
         allowed=(ActualStatus.SUBMITTED,),
-        doing=_("退回"),
         action="return",
         reason=why,
         change={
@@ -362,13 +425,12 @@ def actual_return(*, actor: Actor, actual: ActualValue, reason: str, expected_ve
 def actual_unlock(*, actor: Actor, actual: ActualValue, reason: str, expected_version: int) -> ActualValue:
     """Reopen an approved figure (administrators only): it goes back to its unit as returned."""
     _require_on(actor, Action.UNLOCK, actual)
-    why = _reason_required(reason, _("解锁"))
+    why = _reason_required(reason, "unlock")
     return _step(
         actor=actor,
         actual=actual,
         expected_version=expected_version,
         allowed=(ActualStatus.APPROVED,),
-        doing=_("解锁"),
         action="unlock",
         reason=why,
         change={"status": ActualStatus.RETURNED, "return_reason": why},
@@ -388,10 +450,10 @@ def evidence_attach(*, actor: Actor, actual: ActualValue, filename: str, content
     try:
         checked = evidence_check(filename, content)
     except EvidenceRefused as error:
-        raise WorkflowError(str(error)) from error
+        raise WorkflowError(Refusal("evidence_refused", "file", {"why": str(error)})) from error
     with transaction.atomic():
         stored = _locked(actual)
-        _refuse_unless_status(stored, EDITABLE, _("添加证明材料"))
+        _refuse_unless_status(stored, EDITABLE, "attach")
         stored_name = evidence_store(content, checked.sha256)
         evidence = Evidence.objects.create(
             actual=stored,
@@ -426,4 +488,362 @@ def evidence_read(*, actor: Actor, evidence: Evidence) -> bytes:
     try:
         return evidence_bytes(evidence.stored_name, evidence.sha256)
     except (EvidenceRefused, OSError) as error:
-        raise WorkflowError(_("证明材料“%(name)s”无法读取") % {"name": evidence.filename}) from error
+        raise WorkflowError(Refusal("evidence_unreadable", "file", {"name": evidence.filename})) from error
+
+
+# -- figures that come from a table ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedFigure:
+    """One figure a table gives: indicator, unit, period, value (None: a blank cell) and its cell."""
+
+    indicator_id: int
+    org_unit_id: int
+    period: Period
+    value: Decimal | None
+    row: int | None = None
+    column: int | None = None
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.indicator_id, self.org_unit_id, str(self.period))
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """A stored imported figure that an import changed (after None: cleared)."""
+
+    indicator_number: str
+    indicator: str
+    unit: str
+    period: str
+    before: Decimal | None
+    after: Decimal | None
+    row: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "indicator_number": self.indicator_number,
+            "indicator": self.indicator,
+            "unit": self.unit,
+            "period": self.period,
+            "before": _json_value(self.before),
+            "after": _json_value(self.after),
+            "row": self.row,
+        }
+
+
+@dataclass(frozen=True)
+class FigureConflict:
+    """A table's figure that differs from one a unit reported: the reported one is kept.
+
+    `period` is the reported figure's period: the table's own, or its year-end twin (the table gives
+    2019 where the unit reported 2019-Q4).
+    """
+
+    indicator_number: str
+    indicator: str
+    unit: str
+    period: str
+    table_period: str
+    table_value: Decimal | None
+    reported_value: Decimal | None
+    status: str
+    row: int | None
+    column: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "indicator_number": self.indicator_number,
+            "indicator": self.indicator,
+            "unit": self.unit,
+            "period": self.period,
+            "table_period": self.table_period,
+            "table_value": _json_value(self.table_value),
+            "reported_value": _json_value(self.reported_value),
+            "status": self.status,
+            "row": self.row,
+            "column": self.column,
+        }
+
+
+@dataclass
+class FiguresOutcome:
+    """What an import did (or, from actuals_import_preview, would do) to the plan's actual values."""
+
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "cleared": 0, "unchanged": 0, "conflicts": 0}
+    )
+    changes: list[FigureChange] = field(default_factory=list)
+    conflicts: list[FigureConflict] = field(default_factory=list)
+
+
+def _json_value(value: Decimal | None) -> str | None:
+    return None if value is None else format_decimal(value)
+
+
+class _Names:
+    """The plan's indicator and unit names, for the few figures a change or conflict must name."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.indicators = {i.pk: (i.number, i.name) for i in Indicator.objects.filter(plan=plan)}
+        self.units = {unit.pk: unit.short_name or unit.name for unit in OrgUnit.objects.filter(pk=plan.area_id)}
+        for unit_id, short, name in PlanUnit.objects.filter(plan=plan).values_list(
+            "org_unit_id", "org_unit__short_name", "org_unit__name"
+        ):
+            self.units[unit_id] = short or name
+
+    def change(
+        self, figure: ImportedFigure | ActualValue, before: Decimal | None, after: Decimal | None
+    ) -> FigureChange:
+        number, name = self.indicators[figure.indicator_id]
+        row = figure.row if isinstance(figure, ImportedFigure) else figure.source_row
+        return FigureChange(
+            number,
+            name,
+            self.units.get(figure.org_unit_id, str(figure.org_unit_id)),
+            str(figure.period),
+            before,
+            after,
+            row,
+        )
+
+    def conflict(self, figure: ImportedFigure, reported: ActualValue) -> FigureConflict:
+        number, name = self.indicators[figure.indicator_id]
+        return FigureConflict(
+            number,
+            name,
+            self.units.get(figure.org_unit_id, str(figure.org_unit_id)),
+            reported.period,
+            str(figure.period),
+            figure.value,
+            reported.value,
+            reported.status,
+            figure.row,
+            figure.column,
+        )
+
+
+@dataclass
+class _Decisions:
+    new: list[ImportedFigure] = field(default_factory=list)
+    updated: list[tuple[ActualValue, ImportedFigure]] = field(default_factory=list)
+    cleared: list[ActualValue] = field(default_factory=list)
+
+
+def _decide(
+    plan: Plan,
+    figures: Iterable[ImportedFigure],
+    *,
+    blank_clears: bool,
+    clear_missing_kinds: frozenset[str],
+    for_update: bool,
+) -> tuple[_Decisions, FiguresOutcome]:
+    """What an import of these figures does to what is stored, decided before anything is written."""
+    stored_rows = ActualValue.objects.filter(indicator__plan=plan)
+    if for_update:
+        stored_rows = stored_rows.select_for_update()
+    stored = {(a.indicator_id, a.org_unit_id, a.period): a for a in stored_rows}
+    decisions, outcome = _Decisions(), FiguresOutcome()
+    names: _Names | None = None
+    seen: set[tuple[int, int, str]] = set()
+    for figure in figures:
+        key = figure.key
+        seen.add(key)
+        existing = stored.get(key)
+        if existing is None:
+            twin = next(
+                (
+                    stored[(figure.indicator_id, figure.org_unit_id, str(other))]
+                    for other in year_end_twins(figure.period)
+                    if (figure.indicator_id, figure.org_unit_id, str(other)) in stored
+                ),
+                None,
+            )
+            if twin is not None and figure.value is not None:
+                names = names or _Names(plan)
+                outcome.conflicts.append(names.conflict(figure, twin))
+            elif figure.value is not None:
+                decisions.new.append(figure)
+            continue
+        if figure.value is None:
+            # A blank cell never clears a reported figure; an imported one only where blanks mean "cleared".
+            if blank_clears and existing.origin == ActualOrigin.IMPORTED and existing.value is not None:
+                decisions.cleared.append(existing)
+            else:
+                outcome.counts["unchanged"] += 1
+            continue
+        if existing.value == figure.value:
+            outcome.counts["unchanged"] += 1
+        elif existing.origin == ActualOrigin.REPORTED:
+            names = names or _Names(plan)
+            outcome.conflicts.append(names.conflict(figure, existing))
+        else:
+            decisions.updated.append((existing, figure))
+    if clear_missing_kinds:
+        for key, existing in stored.items():
+            if (
+                key not in seen
+                and existing.period_kind in clear_missing_kinds
+                and existing.origin == ActualOrigin.IMPORTED
+                and existing.value is not None
+            ):
+                decisions.cleared.append(existing)
+    if decisions.updated or decisions.cleared:
+        names = names or _Names(plan)
+        outcome.changes = [names.change(figure, actual.value, figure.value) for actual, figure in decisions.updated]
+        outcome.changes += [names.change(actual, actual.value, None) for actual in decisions.cleared]
+    outcome.counts.update(
+        created=len(decisions.new),
+        updated=len(decisions.updated),
+        cleared=len(decisions.cleared),
+        conflicts=len(outcome.conflicts),
+    )
+    return decisions, outcome
+
+
+def actuals_import_preview(
+    *,
+    plan: Plan,
+    figures: Iterable[ImportedFigure],
+    blank_clears: bool = False,
+    clear_missing_kinds: frozenset[str] = frozenset(),
+) -> FiguresOutcome:
+    """What actuals_import_write would do, without writing: counts, changes and conflicts, for a preview."""
+    return _decide(plan, figures, blank_clears=blank_clears, clear_missing_kinds=clear_missing_kinds, for_update=False)[
+        1
+    ]
+
+
+def actuals_import_write(
+    *,
+    actor: Actor,
+    plan: Plan,
+    figures: Iterable[ImportedFigure],
+    source: SourceFile | None,
+    sheet: str = "",
+    reason: str,
+    blank_clears: bool = False,
+    clear_missing_kinds: frozenset[str] = frozenset(),
+    plan_is_new: bool = False,
+) -> FiguresOutcome:
+    """Write the figures a table gives, inside the caller's transaction; the import's one writer.
+
+    New figures are created approved and imported, streamed (COPY on PostgreSQL), and recorded by one
+    audit record of the import naming the file, its SHA-256 and the counts; each keeps its cell as
+    provenance. An imported figure whose value changed is updated (version + 1), one a blank cell
+    leaves (with `blank_clears`) or the table no longer has (`clear_missing_kinds`, e.g. {"year"}) is
+    cleared, each with its own audit record. A figure a unit reported is never changed or cleared:
+    where the table differs, a FigureConflict is listed and the figure kept. The same file twice
+    changes nothing. `plan_is_new` skips reading what is stored, for a plan created by this import.
+    """
+    if plan_is_new:
+        decisions, outcome = _Decisions(), FiguresOutcome()
+        created = actuals_create(actor=actor, figures=figures, source=source, sheet=sheet, reason=reason, plan=plan)
+        outcome.counts["created"] = created
+        return outcome
+    decisions, outcome = _decide(
+        plan, figures, blank_clears=blank_clears, clear_missing_kinds=clear_missing_kinds, for_update=True
+    )
+    entries: list[AuditEntry] = []
+    now = timezone.now()
+    updated: list[ActualValue] = []
+    for actual, figure in decisions.updated:
+        where = provenance_text(sheet, figure.row, figure.column)
+        entries.append(
+            audit_entry(
+                action="update",
+                obj=actual,
+                before={"value": _json_value(actual.value), "source": actual.provenance_label},
+                after={"value": _json_value(figure.value), "source": where},
+                reason=reason,
+            )
+        )
+        actual.value = figure.value
+        actual.status = ActualStatus.APPROVED
+        actual.version += 1
+        actual.source_file = source
+        actual.source_sheet = sheet
+        actual.source_row = figure.row
+        actual.source_column = figure.column
+        actual.updated_at = now
+        updated.append(actual)
+    for actual in decisions.cleared:
+        entries.append(
+            audit_entry(
+                action="clear",
+                obj=actual,
+                before={"value": _json_value(actual.value), "source": actual.provenance_label},
+                after={"value": None, "source": None},
+                reason=reason,
+            )
+        )
+        actual.value = None
+        actual.version += 1
+        actual.updated_at = now
+        updated.append(actual)
+    fields = ["value", "status", "version", "source_file", "source_sheet", "source_row", "source_column", "updated_at"]
+    ActualValue.objects.bulk_update(updated, fields, batch_size=2000)
+    audit_entries_write(actor=actor, entries=entries)
+    actuals_create(actor=actor, figures=decisions.new, source=source, sheet=sheet, reason=reason, plan=plan)
+    return outcome
+
+
+def actuals_create(
+    *,
+    actor: Actor,
+    plan: Plan,
+    figures: Iterable[ImportedFigure],
+    source: SourceFile | None,
+    sheet: str,
+    reason: str,
+) -> int:
+    """Create figures nothing stored holds yet, as approved imported rows, streamed; one audit record for all.
+
+    The bulk path of the one writer (COPY on PostgreSQL): a synthetic country is tens of millions of
+    figures. Callers have already decided that none of them exists (a new plan, or _decide). Inside
+    the caller's transaction.
+    """
+    moment = db_datetime(ActualValue, timezone.now())
+    source_id = source.pk if source is not None else None
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for figure in figures:
+            period = figure.period
+            yield (
+                figure.indicator_id,
+                figure.org_unit_id,
+                str(period),
+                period.year,
+                period.kind.value,
+                period.number,
+                figure.value,
+                1,
+                moment,
+                ActualStatus.APPROVED.value,
+                ActualOrigin.IMPORTED.value,
+                source_id,
+                sheet,
+                figure.row,
+                figure.column,
+            )
+
+    count = insert_rows(ActualValue, ACTUAL_COLUMNS, rows())
+    if count:
+        audit_record(
+            actor=actor,
+            action="import",
+            obj=source if source is not None else plan,
+            before=None,
+            after={
+                "object_type": ActualValue._meta.label_lower,
+                "created": count,
+                "status": ActualStatus.APPROVED.value,
+                "file": source.filename if source is not None else None,
+                "sha256": source.sha256 if source is not None else None,
+                "sheet": sheet,
+            },
+            reason=reason,
+        )
+    return count

@@ -7,7 +7,7 @@ from django.db import connection
 
 from mubiao.plans.models import Plan, Target
 from mubiao.plans.services import ImportOutcome
-from mubiao.tables.importer import import_table
+from mubiao.reporting.importing import import_table
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

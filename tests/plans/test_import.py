@@ -7,8 +7,8 @@ from mubiao.domain.problems import TableError
 from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import Indicator, Milestone, Plan, SourceFile, Target
 from mubiao.plans.services import plan_import_table
+from mubiao.reporting.importing import import_table
 from mubiao.reporting.models import ActualValue
-from mubiao.tables.importer import import_table
 from tests.tables.tables import seed_text, seed_with, small_county_table, tsv
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +120,7 @@ def test_a_cell_left_blank_in_a_new_version_is_cleared_not_deleted(seed_plan: Pl
     assert kept.value is None and kept.version == 2
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_an_unknown_unit_name_is_refused_with_a_suggestion_and_nothing_written(liuzhou, actor) -> None:
     before = database_state()
     typo = seed_with(8, 8, "柳男")
@@ -134,6 +135,7 @@ def test_an_unknown_unit_name_is_refused_with_a_suggestion_and_nothing_written(l
     assert database_state() == before
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_a_new_unit_confirmed_by_the_user_is_created_under_the_area(liuzhou, actor) -> None:
     outcome = import_table(content=seed_with(8, 8, "柳男"), filename="new.txt", actor=actor, create_units=True)
 
@@ -150,6 +152,7 @@ def test_a_table_of_a_new_area_creates_the_area_and_its_units(db, actor) -> None
     assert target(outcome.plan, "1", "安宜镇", 2022, "stretch") == 7
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_names_in_the_table_match_units_through_aliases_and_inner_spaces(liuzhou, actor) -> None:
     text = seed_text().replace("\t北部\t", "\t阳和工业新区\t").replace("\t柳城\t", "\t柳 城\t")
 
@@ -160,6 +163,7 @@ def test_names_in_the_table_match_units_through_aliases_and_inner_spaces(liuzhou
     assert target(outcome.plan, "3", "柳城", 2018, "committed") == 7
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_the_seed_in_gbk_with_crlf_gives_the_same_plan(liuzhou, actor) -> None:
     data = seed_text().replace("\n", "\r\n").encode("gbk")
 
@@ -169,6 +173,7 @@ def test_the_seed_in_gbk_with_crlf_gives_the_same_plan(liuzhou, actor) -> None:
     assert target(outcome.plan, "2", "三江", 2022, "stretch") == 1
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_a_failure_midway_writes_nothing(liuzhou, actor, seed_bytes, monkeypatch) -> None:
     """Atomicity: the plan, units and values written before the failure are rolled back with it."""
     from mubiao.plans import services
@@ -190,9 +195,15 @@ def test_a_failure_midway_writes_nothing(liuzhou, actor, seed_bytes, monkeypatch
 
 def test_every_import_write_is_audited_with_its_door(seed_plan: Plan) -> None:
     records = AuditRecord.objects.filter(door="import") | AuditRecord.objects.filter(door="cli")
+    source = SourceFile.objects.get(plan=seed_plan)
 
-    assert records.filter(object_type="plans.target", action="create").count() == 377
-    assert records.filter(object_type="reporting.actualvalue", action="create").count() == 13
+    # The values an import creates: one record of the import per kind, naming the file and the count.
+    imports = records.filter(object_type="plans.sourcefile", object_id=str(source.pk), action="import")
+    assert sorted((r.after["object_type"], r.after["created"], r.after["sha256"]) for r in imports) == [
+        ("plans.target", 377, source.sha256),
+        ("reporting.actualvalue", 13, source.sha256),
+    ]
+    assert not records.filter(object_type__in=["plans.target", "reporting.actualvalue"], action="create").exists()
     assert records.filter(object_type="plans.plan", action="create").count() == 1
     assert records.filter(object_type="orgunits.orgunit", action="create").count() == 14
 

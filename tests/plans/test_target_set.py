@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from mubiao.audit.models import AuditRecord
+from mubiao.domain.refusals import Refused
 from mubiao.plans.models import Indicator, Plan, Target
 from mubiao.plans.services import target_set
 
@@ -56,11 +57,13 @@ def test_a_target_for_a_year_outside_the_plan_is_refused_and_nothing_written(see
     indicator = Indicator.objects.get(plan=seed_plan, number="3")
     count = Target.objects.count()
 
-    with pytest.raises(ValueError, match="年份2024不在规划期2018—2022年内"):
+    with pytest.raises(Refused) as refused:
         target_set(
             indicator=indicator, org_unit=seed_plan.area, year=2024, level="committed", value=Decimal(1), actor=actor
         )
 
+    assert (refused.value.code, refused.value.field) == ("period_outside_plan", "year")
+    assert "2024" in str(refused.value) and "2018—2022" in str(refused.value)
     assert Target.objects.count() == count
 
 

@@ -1,7 +1,9 @@
 """Long tables of actual values built in tests: the seed plan's 2019 quarterly and monthly figures.
 
 高新技术企业 (indicator 3) is a stock: 2018 ended at 柳州市 442, 柳东 162, 北部 45; the 2019 committed
-targets are 450, 176 and 55. 重大科技成果转化 (indicator 4) is a flow, reported year to date.
+targets are 450, 176 and 55. 重大科技成果转化 (indicator 4) is a flow, reported year to date, monthly
+(the `monthly_transfers` fixture of tests/reporting/conftest.py sets that frequency: figures are
+reported at their indicator's frequency only).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ ROWS = [
     ["高新技术企业", "北部", "2019-Q2", "48"],
     ["4", "柳州市", "2019-01", "5"],
     ["4", "柳州市", "2019-02", "9"],
-    ["4", "柳州市", "2019-03", "17.5"],
+    ["4", "柳州市", "2019-03", "17"],
 ]
 
 

@@ -39,7 +39,15 @@ def test_actuals_import_prints_what_it_did_as_json(seed_plan: Plan, actuals_csv:
 
     result = json.loads(capsys.readouterr().out)
     assert result["plan"]["id"] == seed_plan.pk
-    assert result["counts"] == {"created": 9, "updated": 0, "unchanged": 0, "rows": 9, "blank_skipped": 0}
+    assert result["counts"] == {
+        "created": 9,
+        "updated": 0,
+        "cleared": 0,
+        "unchanged": 0,
+        "conflicts": 0,
+        "rows": 9,
+        "blank_skipped": 0,
+    }
     assert result["source_file"]["filename"] == "2019年上半年实际值.csv"
     assert result["source_file"]["seen_before"] is False
     assert result["changes"] == []

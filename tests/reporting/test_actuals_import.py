@@ -6,7 +6,7 @@ import pytest
 from mubiao.audit.models import AuditRecord, Door
 from mubiao.audit.services import Actor
 from mubiao.domain.problems import TableError
-from mubiao.plans.models import Plan, SourceFile, Target
+from mubiao.plans.models import Indicator, Plan, SourceFile, Target
 from mubiao.reporting.models import ActualValue
 from mubiao.reporting.services import ActualsOutcome, actuals_import
 from mubiao.tables.long import read_long_table
@@ -43,7 +43,15 @@ def test_a_csv_of_quarterly_and_monthly_actuals_lands_with_its_file_row_and_colu
 
     outcome = import_file(seed_plan, content)
 
-    assert outcome.counts == {"created": 9, "updated": 0, "unchanged": 0, "rows": 9, "blank_skipped": 0}
+    assert outcome.counts == {
+        "created": 9,
+        "updated": 0,
+        "cleared": 0,
+        "unchanged": 0,
+        "conflicts": 0,
+        "rows": 9,
+        "blank_skipped": 0,
+    }
     value = actual(seed_plan, "3", "柳东", "2019-Q2")
     assert (value.value, value.year, value.period_kind, value.period_number, value.version) == (
         170,
@@ -57,26 +65,34 @@ def test_a_csv_of_quarterly_and_monthly_actuals_lands_with_its_file_row_and_colu
     assert value.source_file.plan == seed_plan
     assert value.source_file.content == content
     monthly = actual(seed_plan, "4", "柳州", "2019-03")
-    assert (monthly.value, monthly.period_kind, monthly.period_number) == (Decimal("17.5"), "month", 3)
+    assert (monthly.value, monthly.period_kind, monthly.period_number) == (Decimal("17"), "month", 3)
     assert isinstance(monthly.value, Decimal)
 
 
-def test_every_new_value_and_the_file_are_audited_through_the_import_door(seed_plan: Plan) -> None:
+def test_the_file_and_the_values_an_import_creates_are_audited_as_one_record_of_the_import(seed_plan: Plan) -> None:
     before = AuditRecord.objects.count()
+    content = csv_bytes(ROWS)
 
-    import_file(seed_plan, csv_bytes(ROWS))
+    import_file(seed_plan, content)
 
-    records = AuditRecord.objects.order_by("id")[before:]
-    assert sorted(r.object_type for r in records) == ["plans.sourcefile"] + ["reporting.actualvalue"] * 9
+    records = list(AuditRecord.objects.order_by("id")[before:])
+    assert [(r.object_type, r.action) for r in records] == [
+        ("plans.sourcefile", "create"),
+        ("plans.sourcefile", "import"),
+    ]
     assert {r.door for r in records} == {"import"}
-    created = next(r for r in records if r.object_repr == "高新技术企业 柳东 2019-Q2")
-    assert created.object_id == str(actual(seed_plan, "3", "柳东", "2019-Q2").pk)
-    assert (created.action, created.before, created.after) == (
-        "create",
-        None,
-        {"value": "170", "source": "第6行第4列"},
-    )
-    assert created.reason == "导入实际值 actuals.csv"
+    imported = records[1]
+    assert imported.after == {
+        "object_type": "reporting.actualvalue",
+        "created": 9,
+        "status": "approved",
+        "file": "actuals.csv",
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "sheet": "",
+    }
+    assert imported.reason == "导入实际值 actuals.csv"
+    created = actual(seed_plan, "3", "柳东", "2019-Q2")
+    assert (created.status, created.origin, created.provenance_label) == ("approved", "imported", "第6行第4列")
 
 
 def test_an_xlsx_workbook_reads_the_same_as_the_csv_and_names_its_sheet(seed_plan: Plan) -> None:
@@ -88,7 +104,7 @@ def test_an_xlsx_workbook_reads_the_same_as_the_csv_and_names_its_sheet(seed_pla
     value = actual(seed_plan, "3", "柳东", "2019-Q2")
     assert (value.value, value.source_sheet, value.source_row, value.source_column) == (170, "2019年实际值", 8, 4)
     assert value.provenance_label == "工作表2019年实际值 第8行第4列"
-    assert actual(seed_plan, "4", "柳州", "2019-03").value == Decimal("17.5")
+    assert actual(seed_plan, "4", "柳州", "2019-03").value == Decimal("17")
 
 
 def test_a_month_that_excel_turned_into_a_date_is_read_as_that_month(seed_plan: Plan) -> None:
@@ -119,7 +135,15 @@ def test_a_changed_value_is_updated_with_a_new_version_and_audited_before_and_af
 
     outcome = import_file(seed_plan, csv_bytes(with_row(4, 3, "171")), "actuals-corrected.csv")
 
-    assert outcome.counts == {"created": 0, "updated": 1, "unchanged": 8, "rows": 9, "blank_skipped": 0}
+    assert outcome.counts == {
+        "created": 0,
+        "updated": 1,
+        "cleared": 0,
+        "unchanged": 8,
+        "conflicts": 0,
+        "rows": 9,
+        "blank_skipped": 0,
+    }
     assert [change.as_dict() for change in outcome.changes] == [
         {
             "indicator_number": "3",
@@ -216,10 +240,19 @@ def test_text_in_a_value_cell_is_refused(seed_plan: Plan) -> None:
 
 
 def test_a_value_with_more_places_than_can_be_stored_is_refused_rather_than_rounded(seed_plan: Plan) -> None:
-    (problem,) = refused(seed_plan, csv_bytes(with_row(6, 3, "5.12345"))).problems
+    Indicator.objects.filter(plan=seed_plan, number="3").update(unit_of_measure="亿元")  # an amount, not a count
+
+    (problem,) = refused(seed_plan, csv_bytes(with_row(3, 3, "170.12345"))).problems
+
+    assert (problem.row, problem.column) == (5, 4)
+    assert "小数位数超过4位" in problem.message
+
+
+def test_a_fraction_of_a_count_is_refused(seed_plan: Plan) -> None:
+    (problem,) = refused(seed_plan, csv_bytes(with_row(6, 3, "5.5"))).problems
 
     assert (problem.row, problem.column) == (8, 4)
-    assert "小数位数超过4位" in problem.message
+    assert problem.message == "“4. 重大科技成果转化”以“项”计数，须为整数（填写的是5.5）"
 
 
 def test_duplicate_rows_are_refused_naming_the_row_they_repeat(seed_plan: Plan) -> None:
@@ -273,7 +306,15 @@ def test_with_blanks_allowed_a_blank_row_is_skipped_and_a_stored_value_kept(seed
 
     outcome = import_file(seed_plan, csv_bytes(with_row(1, 3, "—")), "later.csv", allow_blank=True)
 
-    assert outcome.counts == {"created": 0, "updated": 0, "unchanged": 8, "rows": 9, "blank_skipped": 1}
+    assert outcome.counts == {
+        "created": 0,
+        "updated": 0,
+        "cleared": 0,
+        "unchanged": 8,
+        "conflicts": 0,
+        "rows": 9,
+        "blank_skipped": 1,
+    }
     assert actual(seed_plan, "3", "柳东", "2019-Q1").value == 165
 
 

@@ -4,8 +4,7 @@ import pytest
 from openpyxl import Workbook
 
 from mubiao.domain.problems import TableError
-from mubiao.reporting.services import Cell
-from mubiao.tables.long import cell_text, column_role, read_long_table
+from mubiao.tables.long import Cell, column_role, period_text, read_long_table
 from tests.reporting.actual_tables import ROWS, csv_bytes, xlsx_bytes
 
 
@@ -77,14 +76,23 @@ def test_a_sheet_with_a_faulty_header_is_reported_with_its_sheet_name() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "text"), [(None, ""), (12, "12"), (12.0, "12"), (0.1, "0.1"), (1e-05, "0.00001"), ("柳东", "柳东")]
+    ("value", "text"), [(12, "12"), (12.0, "12"), (0.1, "0.1"), (1e-05, "0.00001"), ("170.5", "170.5")]
 )
 def test_spreadsheet_cells_read_as_the_text_that_was_typed(value: object, text: str) -> None:
-    assert cell_text(value) == text
+    table = read_long_table(xlsx_bytes([["4", "柳东", "2019-07", value]]), "a.xlsx")
+
+    assert table.rows[0].value.text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "period"), [("2019-07-01", "2019-07"), ("2019-07-02", "2019-07-02"), ("2019-Q3", "2019-Q3")]
+)
+def test_a_date_on_the_first_of_a_month_is_that_month(text: str, period: str) -> None:
+    assert period_text(text) == period
 
 
 def test_a_damaged_workbook_and_an_old_xls_are_refused_with_what_to_do() -> None:
-    with pytest.raises(TableError, match="无法读取 xlsx 文件"):
-        read_long_table(b"PK not really a zip", "a.xlsx")
+    with pytest.raises(TableError, match="文件已损坏，无法作为压缩包"):
+        read_long_table(xlsx_bytes(ROWS)[:2000], "a.xlsx")  # cut short: no ZIP directory
     with pytest.raises(TableError, match=r"另存为 \.xlsx"):
         read_long_table(b"\xd0\xcf\x11\xe0", "a.xls")

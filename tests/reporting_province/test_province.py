@@ -60,22 +60,30 @@ def test_rows_written_match_the_spec(tiny) -> None:
     }
     assert OrgUnit.objects.filter(parent=tiny.province, kind="city").count() == 2
     assert OrgUnit.objects.filter(parent__parent=tiny.province, kind="county", code=None).count() == 6
-    assert Plan.objects.count() == 2
-    assert PlanUnit.objects.count() == 6
-    assert Indicator.objects.count() == 8
-    assert Milestone.objects.count() == 8
-    assert Target.objects.count() == 128
-    assert ActualValue.objects.count() == 768
-    assert set(ActualValue.objects.values_list("period_kind", flat=True)) == {"month"}
+    # Only what the synthesis wrote: the session's seed plan may be there too.
+    plans = Plan.objects.filter(area__parent=tiny.province)
+    assert plans.count() == 2
+    assert PlanUnit.objects.filter(plan__in=plans).count() == 6
+    assert Indicator.objects.filter(plan__in=plans).count() == 8
+    assert Milestone.objects.filter(indicator__plan__in=plans).count() == 8
+    assert Target.objects.filter(indicator__plan__in=plans).count() == 128
+    actuals = ActualValue.objects.filter(indicator__plan__in=plans)
+    assert actuals.count() == 768
+    assert set(actuals.values_list("period_kind", flat=True)) == {"month"}
+    assert set(actuals.values_list("status", "origin")) == {("approved", "imported")}
     # Same numbers and names in every city's plan; flows and stocks both present.
     for plan in tiny.plans:
         assert list(plan.indicators.order_by("position").values_list("number", flat=True)) == ["1", "2", "3", "4"]
-    assert set(Indicator.objects.values_list("kind", flat=True)) == {"flow", "stock"}
-    assert len(set(Indicator.objects.values_list("name", flat=True))) == 4
+    assert set(Indicator.objects.filter(plan__in=plans).values_list("kind", flat=True)) == {"flow", "stock"}
+    assert len(set(Indicator.objects.filter(plan__in=plans).values_list("name", flat=True))) == 4
 
 
-def test_one_audit_record_summarises_the_synthesis(tiny) -> None:
-    record = AuditRecord.objects.get()
+def test_one_audit_record_summarises_the_synthesis_and_one_each_plans_figures(tiny) -> None:
+    imports = AuditRecord.objects.filter(action="import", object_type="plans.plan").order_by("object_id")
+    assert [(r.object_id, r.after["created"], r.door) for r in imports] == [
+        (str(plan.pk), 384, "cli") for plan in sorted(tiny.plans, key=lambda plan: str(plan.pk))
+    ]
+    record = AuditRecord.objects.get(action="synthesize")
     assert (record.door, record.action, record.reason) == ("cli", "synthesize", "合成测试数据")
     assert record.object_id == str(tiny.province.pk)
     assert record.after["counts"]["actuals"] == 768
@@ -253,12 +261,13 @@ def test_the_command_synthesizes_and_refuses_a_second_time(capsys) -> None:
     call_command("synthesize", *args, "--seed", "3")
     out = capsys.readouterr().out
     assert "命令省" in out and "768" in out
-    assert ActualValue.objects.count() == 768
+    synthesized = ActualValue.objects.filter(indicator__plan__area__parent__name="命令省")
+    assert synthesized.count() == 768
     with pytest.raises(SystemExit) as exit_info:
         call_command("synthesize", *args)
     assert exit_info.value.code == 2
     assert "已有名为“命令省”" in capsys.readouterr().err
-    assert ActualValue.objects.count() == 768
+    assert synthesized.count() == 768
 
 
 def test_small_helpers() -> None:

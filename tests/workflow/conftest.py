@@ -21,8 +21,7 @@ def evidence_root(settings, tmp_path):
 def make_user(username: str, kind: str | None, *, unit: str | None = None, department: str | None = None, email=""):
     from django.contrib.auth import get_user_model
 
-    from mubiao.orgunits.models import OrgUnit
-    from mubiao.plans.models import Department
+    from mubiao.orgunits.models import Department, OrgUnit
 
     user = get_user_model().objects.create_user(username=username, password="x-Long-enough-9", email=email)
     if kind is not None:

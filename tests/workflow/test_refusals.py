@@ -72,7 +72,7 @@ def test_text_for_a_number_is_refused(people, indicator3, liunan, evidence_root)
             actor=web(people.reporter), indicator=indicator3, org_unit=liunan, period="2019-Q1", value="十二"
         ),
     )
-    assert message == "“3. 高新技术企业”的实际值须为数值：“十二”不是数值"
+    assert message == "“十二”不是数值"
 
 
 def test_a_period_outside_the_plan_is_refused(people, indicator3, liunan, evidence_root):

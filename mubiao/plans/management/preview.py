@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
+from mubiao.commands import findings_summary, findings_table
 from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.values import LEVEL_LABELS
-from mubiao.plans.management.output import findings_summary, findings_table
-from mubiao.tables.importer import ImportPreview
+from mubiao.plans.importing import ImportPreview
 from mubiao.tables.mapping import LAYOUT_LABELS
 from mubiao.tables.understanding import COLUMN_ROLE_LABELS, ROW_ROLE_LABELS
 
+if TYPE_CHECKING:  # the command computes them (mubiao.reporting.importing.preview_conflicts); shown here
+    from mubiao.reporting.workflow import FigureConflict
 
-def preview_json(preview: ImportPreview) -> dict[str, Any]:
+#: A reported figure's status, as a conflict names it.
+STATUS_LABELS = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "approved": "已通过"}
+
+
+def preview_json(preview: ImportPreview, conflicts: Sequence[FigureConflict] = ()) -> dict[str, Any]:
+    """The understanding as JSON; `conflicts` are the reported figures the table differs from (kept on import)."""
     understanding = preview.understanding
     reading = understanding.reading
     new_units = set(preview.new_units)
@@ -86,6 +94,7 @@ def preview_json(preview: ImportPreview) -> dict[str, Any]:
         "problems": [problem.as_dict(understanding.filename) for problem in understanding.problems],
         "proposals": understanding.proposals,
         "notes": reading.notes if reading else [],
+        "conflicts": [conflict.as_dict() for conflict in conflicts],
     }
 
 
@@ -93,7 +102,33 @@ def _numbers(items: list[int] | None) -> str:
     return "、".join(str(item) for item in items) if items else "无"
 
 
-def print_preview(preview: ImportPreview, out: Console) -> None:
+def conflict_line(conflict: FigureConflict) -> str:
+    """One conflict in words: the unit, the indicator, the period, the table's figure and the reported one."""
+    table = format_decimal(conflict.table_value) or "空"
+    reported = format_decimal(conflict.reported_value) or "空"
+    status = STATUS_LABELS.get(conflict.status, conflict.status)
+    period = (
+        conflict.period
+        if conflict.period == conflict.table_period
+        else f"{conflict.table_period}（已填报 {conflict.period}）"
+    )
+    where = f"（第{conflict.row}行第{conflict.column}列）" if conflict.row and conflict.column else ""
+    return (
+        f"{conflict.unit} {conflict.indicator_number}. {conflict.indicator} {period}：表中 {table}，"
+        f"已填报 {reported}（{status}）{where}"
+    )
+
+
+def print_conflicts(conflicts: Sequence[FigureConflict], out: Console) -> None:
+    """The reported figures a table differs from: the import keeps each of them as reported."""
+    if not conflicts:
+        return
+    out.print(f"[yellow]与已填报数据不一致 {len(conflicts)} 处[/]（导入不会修改填报的数据，保留填报值）：")
+    for conflict in conflicts:
+        out.print(f"  {conflict_line(conflict)}", highlight=False, markup=False)
+
+
+def print_preview(preview: ImportPreview, out: Console, conflicts: Sequence[FigureConflict] = ()) -> None:
     understanding = preview.understanding
     reading = understanding.reading
     mapping = understanding.mapping
@@ -150,6 +185,7 @@ def print_preview(preview: ImportPreview, out: Console) -> None:
             out.print(f"  [dim]{note}[/]", markup=True)
         findings_table([f for f in understanding.findings if f.severity.value != "info"], out)
         out.print(findings_summary(understanding.findings))
+        print_conflicts(conflicts, out)
     for problem in understanding.problems:
         out.print(f"[bold red]问题[/]：{problem.located(understanding.filename)}", highlight=False)
     for proposal in understanding.proposals:

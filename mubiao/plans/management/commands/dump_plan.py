@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from mubiao.commands import MubiaoCommand, fail, print_json
 from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
-from mubiao.plans.management.output import MubiaoCommand, fail, print_json
 from mubiao.plans.selectors import PlanNotFound, plan_get, plan_long_rows
 
 COLUMNS = ["indicator_number", "indicator", "unit", "year", "level", "value"]
@@ -29,6 +29,9 @@ class Command(MubiaoCommand):
             plan = plan_get(options["plan"])
         except PlanNotFound as error:
             fail(str(error), as_json)
+        # The command line is the operator and reads as an administrator would. The long table is the
+        # official record: its actual rows are approved figures (ActualValue.objects.official, what
+        # visible_to shows anyone who does not ask for pending ones), so no viewer needs passing here.
         rows = plan_long_rows(plan)
         if as_json:
             print_json(

@@ -3,33 +3,35 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
 
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
-from mubiao.domain.numbers import format_decimal
-from mubiao.domain.problems import Problem, TableError
-from mubiao.domain.values import LEVEL_LABELS
-from mubiao.plans.management.output import (
+from mubiao.commands import (
     MubiaoCommand,
     console,
     fail_with_table_error,
     findings_summary,
     findings_table,
-    indicators_json,
-    plan_json,
     print_json,
     read_input,
     steps,
-    units_json,
 )
-from mubiao.plans.management.preview import preview_json, print_preview
+from mubiao.domain.numbers import format_decimal
+from mubiao.domain.problems import Problem, TableError
+from mubiao.domain.values import LEVEL_LABELS
+from mubiao.plans.importing import ImportPreview, findings_after_import, preview_file
+from mubiao.plans.management.output import indicators_json, plan_json, units_json
+from mubiao.plans.management.preview import preview_json, print_conflicts, print_preview
 from mubiao.plans.services import ImportOutcome
-from mubiao.tables.importer import ImportPreview, findings_after_import, import_reading, preview_file
+from mubiao.reporting.importing import import_reading, preview_conflicts
 from mubiao.tables.mapping import LayoutMapping
 from mubiao.tables.understanding import parse_mapping
+
+if TYPE_CHECKING:
+    from mubiao.reporting.workflow import FigureConflict
 
 
 def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
@@ -48,6 +50,8 @@ def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
         "created_units": [unit.name for unit in outcome.created_units],
         "counts": outcome.counts,
         "changes": [change.as_dict() for change in outcome.changes],
+        "actual_changes": [change.as_dict() for change in outcome.actual_changes],
+        "conflicts": [conflict.as_dict() for conflict in outcome.conflicts],
         "notes": outcome.notes,
     }
 
@@ -82,7 +86,7 @@ class Command(MubiaoCommand):
                 if options["save_mapping"]:
                     Path(options["save_mapping"]).write_text(preview.understanding.mapping.to_json() + "\n", "utf-8")
                 if options["dry_run"]:
-                    self._show(preview, as_json)
+                    self._show(preview, preview_conflicts(preview), as_json)
                     return
                 if not preview.understanding.can_commit:
                     raise preview.understanding.error()
@@ -108,7 +112,8 @@ class Command(MubiaoCommand):
             return
         out = console()
         plan = outcome.plan
-        verb = "新建" if outcome.plan_created else ("已更新" if outcome.changed_anything else "未发生变化")
+        changed = outcome.changed_anything or bool(outcome.actual_changes)
+        verb = "新建" if outcome.plan_created else ("已更新" if changed else "未发生变化")
         out.print(f"[bold]{plan.title}[/]（{plan.start_year}—{plan.end_year}年，编号 {plan.pk}）：{verb}")
         counts = outcome.counts
         out.print(
@@ -116,6 +121,7 @@ class Command(MubiaoCommand):
             f"目标值 {counts['targets']} 个，实际值 {counts['actuals']} 个"
             f"（新增 {counts['created']}，修改 {counts['updated']}，"
             f"清空 {counts['cleared']}，未变 {counts['unchanged']}）"
+            + (f"；与已填报数据不一致 {len(outcome.conflicts)} 处（保留填报值）" if outcome.conflicts else "")
         )
         if outcome.file_seen_before:
             out.print("此文件（相同内容）以前已导入过。")
@@ -125,6 +131,10 @@ class Command(MubiaoCommand):
             before, after = format_decimal(change.before) or "空", format_decimal(change.after) or "空"
             level = LEVEL_LABELS[change.level]
             out.print(f"  修改 {change.indicator} {change.year}年{level} {change.unit}：{before} → {after}")
+        for actual in outcome.actual_changes:
+            before, after = format_decimal(actual.before) or "空", format_decimal(actual.after) or "空"
+            out.print(f"  修改 {actual.indicator} {actual.period} 实际 {actual.unit}：{before} → {after}")
+        print_conflicts(outcome.conflicts, out)
         for note in outcome.notes:
             out.print(f"  [dim]{note}[/]")
         findings_table([f for f in findings if f.severity.value != "info"], out)
@@ -151,11 +161,12 @@ class Command(MubiaoCommand):
         return mapping
 
     @staticmethod
-    def _show(preview: ImportPreview, as_json: bool) -> None:
-        """--dry-run: the understanding, and exit 2 when the table could not be committed as it is."""
+    def _show(preview: ImportPreview, conflicts: list[FigureConflict], as_json: bool) -> None:
+        """--dry-run: the understanding and the reported figures the table differs from (which the
+        import would keep), and exit 2 when the table could not be committed as it is."""
         if as_json:
-            print_json(preview_json(preview))
+            print_json(preview_json(preview, conflicts))
         else:
-            print_preview(preview, console())
+            print_preview(preview, console(), conflicts)
         if not preview.understanding.can_commit:
             raise SystemExit(2)

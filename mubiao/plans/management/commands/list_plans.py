@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 from rich.table import Table
 
-from mubiao.plans.management.output import MubiaoCommand, console, plan_json, print_json
+from mubiao.commands import MubiaoCommand, console, print_json
+from mubiao.plans.management.output import plan_json
 from mubiao.plans.selectors import plan_list
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
+from mubiao.commands import MubiaoCommand, console
 from mubiao.orgunits.services import orgunit_tree_load
-from mubiao.plans.management.output import MubiaoCommand, console
-from mubiao.tables.importer import import_table
+from mubiao.reporting.importing import import_table
 
 PACKAGE_DIR = Path(__file__).resolve().parents[3]
 EXAMPLE_TABLE = PACKAGE_DIR / "examples" / "liuzhou_2018_2022_keji.txt"

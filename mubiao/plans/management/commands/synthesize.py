@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from mubiao.audit.services import Actor
-from mubiao.plans.management.output import MubiaoCommand, console, fail, print_json
+from mubiao.commands import MubiaoCommand, console, fail, print_json
 from mubiao.synthetic import (
     DEFAULT_PROVINCE,
     DEFAULT_SEED,

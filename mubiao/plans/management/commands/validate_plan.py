@@ -6,17 +6,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from mubiao.commands import EXIT_FINDINGS, MubiaoCommand, console, fail, findings_summary, findings_table, print_json
 from mubiao.domain.values import SEVERITY_ORDER, Severity
-from mubiao.plans.management.output import (
-    EXIT_FINDINGS,
-    MubiaoCommand,
-    console,
-    fail,
-    findings_summary,
-    findings_table,
-    plan_json,
-    print_json,
-)
+from mubiao.plans.management.output import plan_json
 from mubiao.plans.selectors import PlanNotFound, plan_findings, plan_get
 
 

@@ -1,4 +1,8 @@
-"""mubiao actuals import FILE: bring a long table of actual values into a plan, all or nothing."""
+"""mubiao actuals import FILE: bring a long table of actual values into a plan, all or nothing.
+
+Figures a unit reported are never changed by an import: where the table differs, the summary lists
+the conflict (unit, indicator, period, the table's value, the reported value and its status).
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,11 @@ from django.core.management.base import CommandParser
 
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
+from mubiao.commands import MubiaoCommand, console, fail, fail_with_table_error, print_json, read_input, steps
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.problems import TableError
-from mubiao.plans.management.output import (
-    MubiaoCommand,
-    console,
-    fail,
-    fail_with_table_error,
-    plan_json,
-    print_json,
-    read_input,
-    steps,
-)
+from mubiao.plans.management.output import plan_json
+from mubiao.plans.management.preview import print_conflicts
 from mubiao.plans.selectors import PlanNotFound, plan_get
 from mubiao.reporting.services import ActualsOutcome, actuals_import
 from mubiao.tables.long import read_long_table
@@ -33,6 +30,7 @@ def outcome_json(outcome: ActualsOutcome) -> dict[str, Any]:
         "source_file": {"filename": source.filename, "sha256": source.sha256, "seen_before": outcome.file_seen_before},
         "counts": outcome.counts,
         "changes": [change.as_dict() for change in outcome.changes],
+        "conflicts": [conflict.as_dict() for conflict in outcome.conflicts],
     }
 
 
@@ -91,6 +89,8 @@ class Command(MubiaoCommand):
         line = f"共 {counts['rows']} 行：新增 {counts['created']}，修改 {counts['updated']}，未变 {counts['unchanged']}"
         if counts["blank_skipped"]:
             line += f"，空白跳过 {counts['blank_skipped']}"
+        if outcome.conflicts:
+            line += f"，与已填报数据不一致 {len(outcome.conflicts)}（保留填报值）"
         out.print(line)
         if outcome.file_seen_before:
             out.print("此文件（相同内容）以前已导入过。")
@@ -100,3 +100,4 @@ class Command(MubiaoCommand):
                 f"  修改 {change.indicator} {change.unit} {change.period}：{before} → {after}"
                 f" [dim]（第{change.row}行）[/]"
             )
+        print_conflicts(outcome.conflicts, out)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mubiao.accounts.models import Role, RoleKind
-from mubiao.plans.management.output import MubiaoCommand, fail
+from mubiao.commands import MubiaoCommand, fail
 from mubiao.plans.models import Plan
 from mubiao.plans.selectors import PlanNotFound, plan_get
 from mubiao.reporting.due import DueItem, due_items

@@ -1,0 +1,105 @@
+"""The words of every refusal, by code, for the doors to render in the user's language.
+
+Services raise `mubiao.domain.refusals.Refused` (or a subclass) carrying codes, fields and
+parameters; a door calls `refusal_text` for each and shows it under `refusal.field`. The texts
+are gettext messages, so `make messages` collects them and English users read English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from mubiao.domain.refusals import Refusal, Refused
+
+#: code → the sentence, with %(name)s placeholders for the refusal's params.
+TEXTS: dict[str, Promise] = {
+    # numbers, whoever typed them
+    "number_not_a_number": _("“%(text)s”不是数值"),
+    "number_percent": _("“%(text)s”是百分数，这里需要一个数值"),
+    "number_scaled": _("“%(text)s”带有数量单位，这里需要一个纯数值"),
+    "number_exponent": _("“%(text)s”是科学记数法，请写出完整的数值"),
+    "number_misplaced_separator": _("“%(text)s”的千位分隔符位置不对（应每三位一个，如 1,234,567）"),
+    "number_spreadsheet_error": _("单元格是 Excel 错误值“%(text)s”，请先在 Excel 中修正"),
+    "number_formula": _("公式“%(text)s”没有保存计算结果，请在 Excel 中打开并保存后再导入"),
+    "value_not_finite": _("“%(indicator)s”的实际值须为数值"),
+    "value_not_whole": _("“%(indicator)s”以“%(unit)s”计数，须为整数（填写的是%(value)s）"),
+    "value_negative_count": _("“%(indicator)s”以“%(unit)s”计数，实际值不能为负数（填写的是%(value)s）"),
+    "value_too_many_places": _("实际值%(value)s的小数位数超过%(places)s位，保存时会被舍入"),
+    "value_too_many_digits": _("实际值%(value)s的整数部分超过%(digits)s位"),
+    "value_required": _("尚未填写实际值，不能提交（%(what)s）"),
+    # periods
+    "period_unreadable": _("“%(text)s”不是有效的期间（如 2019、2019-Q3、2019-07）"),
+    "period_outside_plan": _("期间%(period)s不在规划期%(start)s—%(end)s年内"),
+    "period_wrong_frequency": _("“%(indicator)s”按%(frequency)s填报，不能填报期间%(period)s"),
+    "period_year_and_q4": _(
+        "%(period)s与已有的%(other)s是同一时段（全年与第四季度）：同一年只能填报其中之一，请修改已有的%(other)s"
+    ),
+    "ytd_below_previous": _(
+        "“%(indicator)s”是逐月累计的新增量，%(period)s的累计值%(value)s低于%(previous_period)s的%(previous)s；"
+        "如确属更正，请确认后再保存"
+    ),
+    # who and what
+    "unit_not_in_plan": _("%(unit)s不是规划“%(plan)s”的填报单位"),
+    "status_forbids_approved": _("已通过的数据不能%(action)s（%(what)s）；如需更正，请管理员解锁"),
+    "status_forbids_submitted": _("已提交的数据不能%(action)s（%(what)s），请等待审核"),
+    "status_forbids_returned": _("已退回的数据不能%(action)s（%(what)s），请先修改后重新提交"),
+    "status_forbids_draft": _("草稿不能%(action)s（%(what)s），请先提交"),
+    "reason_required": _("%(action)s须说明原因"),
+    "stale_version": _("%(what)s已于%(when)s被修改（当前版本%(current)s，您看到的是版本%(seen)s），请刷新后重试"),
+    "evidence_refused": _("%(why)s"),
+    "evidence_unreadable": _("证明材料“%(name)s”无法读取"),
+    # the web and API doors of reporting (issue 9)
+    "version_required": _("请求缺少版本号，请刷新页面后再试"),
+}
+
+#: Words that refusals quote as parameters and that must be translated too.
+WORDS: dict[str, Promise] = {
+    "draft": _("草稿"),
+    "submitted": _("已提交"),
+    "returned": _("已退回"),
+    "approved": _("已通过"),
+    "enter": _("修改"),
+    "submit": _("提交"),
+    "approve": _("审核通过"),
+    "return": _("退回"),
+    "unlock": _("解锁"),
+    "attach": _("添加证明材料"),
+    "year": _("年"),
+    "quarter": _("季度"),
+    "month": _("月"),
+}
+
+#: Params whose value is one of WORDS' keys.
+TRANSLATED_PARAMS = frozenset({"status", "action", "frequency"})
+
+
+def _param(name: str, value: Any) -> Any:
+    if name in TRANSLATED_PARAMS and isinstance(value, str) and value in WORDS:
+        return str(WORDS[value])
+    return value
+
+
+def refusal_text(refusal: Refusal) -> str:
+    """The refusal's sentence in the active language; an unknown code still says something useful."""
+    template = TEXTS.get(refusal.code)
+    params = {name: _param(name, value) for name, value in refusal.params.items()}
+    if template is None:
+        return f"{refusal.code}: {params}" if params else refusal.code
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):  # a missing parameter must not turn a refusal into a 500
+        return f"{template} {params}"
+
+
+def refusals_by_field(refusals: tuple[Refusal, ...] | list[Refusal], default: str = "") -> dict[str, list[str]]:
+    """The rendered sentences grouped under their fields (refusals about no field under `default`)."""
+    grouped: dict[str, list[str]] = {}
+    for refusal in refusals:
+        grouped.setdefault(refusal.field or default, []).append(refusal_text(refusal))
+    return grouped
+
+
+Refused.render = refusal_text
