@@ -170,6 +170,18 @@ class RankingFilter(serializers.Serializer):
             "Period: a year, quarter or month of that year; by default the latest one reported."
         ),
     )
+    include_pending = serializers.BooleanField(
+        required=False,
+        default=False,
+        error_messages={"invalid": _("“{input}”不是布尔值：应为 true 或 false。")},
+        help_text=(
+            "同时计入尚未审核通过（草稿、待审核、退回）且调用者有权查看的数据：填报人本单位的、审核人所牵头指标的、"
+            "管理员与查看人的全部。匿名调用者只看到审核通过的数据。默认只计审核通过的数据。"
+            "Count too the figures not yet approved (draft, submitted, returned) that the caller may see: a "
+            "reporter's own units, a reviewer's indicators, all for administrators and viewers. Anonymous "
+            "callers see approved figures only. Off by default: official progress counts approved figures."
+        ),
+    )
 
     @property
     def plan(self) -> Plan | None:

@@ -5,16 +5,22 @@ serialise. Who may do what is decided by `mubiao.accounts.permissions`, the laye
 only turns the answers into HTTP:
 
 - `StaleVersion` (the figure was saved since the version the caller saw) → 409 with the current version;
-- `WorkflowError` (a refused step) → 400, the message under the name of the field concerned;
+- `WorkflowError` (a refused step) → 400, each refusal's words (in the caller's language) under the field
+  the refusal names, with its code (`{"value": ["…"]}`, code `value_not_whole`); never by reading the words;
 - `PermissionDenied` → 403, or 404 when the caller may not even see the figure (the refusal is recorded
   as a security event either way);
 - no token and no session → 401.
+
+A figure in a request body is read by the workflow's `figure_parse` (the domain's one number parser
+and its rule for counts), and a period by its `period_parse`. JSON numbers keep the text they were
+written in (`WrittenNumberJSONParser`), so `1e3` is refused as an exponent rather than read as 1000.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -26,27 +32,29 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ValidationError
+from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ParseError, ValidationError
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils import json
 from rest_framework.views import APIView
 
 from mubiao.accounts.permissions import Action, can, grants_for, require
 from mubiao.api import selectors
-from mubiao.api.filters import PlanFilter, RecordField, parse_filters, period_field_value, unit_ids
+from mubiao.api.filters import PlanFilter, RecordField, parse_filters, unit_ids
 from mubiao.api.permissions import REPORTING_PERMISSION_CLASSES
 from mubiao.api.serializers import OrgUnitRefSerializer, PlainDecimalField, TargetIndicatorSerializer
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
-from mubiao.domain.periods import Period
+from mubiao.domain.refusals import Refusal
 from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import Indicator, PlanUnit
 from mubiao.plans.selectors import MAX_ID
+from mubiao.refusals import refusal_text
 from mubiao.reporting.due import actual_history, due_items, review_queue
 from mubiao.reporting.models import ActualStatus, ActualValue, Evidence
 from mubiao.reporting.workflow import (
@@ -59,6 +67,8 @@ from mubiao.reporting.workflow import (
     actual_unlock,
     evidence_attach,
     evidence_read,
+    figure_parse,
+    period_parse,
 )
 
 # -- errors -------------------------------------------------------------------------------------
@@ -79,23 +89,16 @@ class Conflict(APIException):
         self.detail: Any = {"detail": ErrorDetail(message, code=self.default_code), "current_version": current_version}
 
 
-def _field_of(error: Exception, default: str) -> str:
-    """The request field a refusal is about: the workflow says it in words, the API names the field."""
-    named = getattr(error, "field", None)
-    if isinstance(named, str) and named:
-        return named
-    text = str(error)
-    if "实际值" in text:
-        return "value"
-    if text.startswith("期间") or "有效的期间" in text:
-        return "period"
-    if "填报单位" in text:
-        return "unit"
-    if "须说明原因" in text:
-        return "reason"
-    if "的数据不能" in text or "草稿不能" in text:
-        return "status"
-    return default
+def refusal_details(refusals: Iterable[Refusal], default: str) -> dict[str, list[ErrorDetail]]:
+    """The refusals' words in the caller's language under the fields they name, each with its code.
+
+    The shape of `mubiao.refusals.refusals_by_field`, with DRF's ErrorDetail so a client can tell
+    `value_not_whole` from `ytd_below_previous` without reading the words.
+    """
+    details: dict[str, list[ErrorDetail]] = {}
+    for refusal in refusals:
+        details.setdefault(refusal.field or default, []).append(ErrorDetail(refusal_text(refusal), code=refusal.code))
+    return details
 
 
 def _stale_message(*, seen: int | None, current: int | None) -> str:
@@ -119,7 +122,7 @@ def _doors_answer(*, field: str, seen: int | None, current_version: Callable[[],
         current = current_version()
         raise Conflict(_stale_message(seen=seen, current=current), current) from None
     except WorkflowError as error:
-        raise ValidationError({_field_of(error, field): [str(error)]}) from None
+        raise ValidationError(refusal_details(error.refusals, default=field)) from None
     except DjangoPermissionDenied as denied:
         raise ApiPermissionDenied(str(denied) or _("无权执行此操作。")) from None
     except DjangoValidationError as invalid:
@@ -236,22 +239,71 @@ class ConflictSerializer(serializers.Serializer):
 # -- serializers: what comes in -----------------------------------------------------------------
 
 
-def _value_field(*, required: bool) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=20,
-        decimal_places=4,
+class WrittenNumber(str):
+    """A JSON number as it was written (`12.5`, `1e3`), so the one parser reads the text, not a float."""
+
+
+class WrittenNumberJSONParser(JSONParser):
+    """JSON whose fractional and exponent numbers stay text: `1e3` reaches the parser as "1e3", not 1000.0.
+
+    Python's json reads 1e3 as the float 1000.0 and 0.1 as a binary fraction; figures are Decimal and
+    an exponent is refused (issue 9), so the number's written form is kept for `parse_decimal`.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            text = stream.read().decode(encoding)
+            return json.loads(text, parse_float=WrittenNumber, parse_constant=json.strict_constant)
+        except (LookupError, ValueError) as error:  # an unknown charset, bad bytes, bad JSON
+            raise ParseError(f"JSON parse error - {error}") from None
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}], "nullable": True})
+class FigureTextField(serializers.Field):
+    """A figure as the caller wrote it — a JSON string or number — kept as text.
+
+    The text is read later by the workflow's `figure_parse` against its indicator (whole numbers for
+    counts, no exponents, separators only where they belong); null is a blank figure.
+    """
+
+    default_error_messages = {"invalid": _lazy('实际值应为数值或数值的文字，例如 45 或 "12.5"。')}
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, bool) or not isinstance(data, str | int | float | Decimal):
+            self.fail("invalid")
+        # A float only arrives through a parser that lost the written form; repr keeps its exponent.
+        return repr(data) if isinstance(data, float) else str(data)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+def _value_field(*, required: bool) -> FigureTextField:
+    return FigureTextField(
         required=required,
         allow_null=True,
-        help_text='实际值：流量为年初至今累计，存量为当前水平。可为数字或字符串（"31"）。',
-        error_messages={
-            "required": _lazy("请填写实际值。"),
-            "invalid": _lazy("实际值应为数字，例如 45 或 12.5。"),
-            "max_digits": _lazy("实际值位数过多（最多 {max_digits} 位）。"),
-            "max_decimal_places": _lazy("实际值最多保留 {max_decimal_places} 位小数。"),
-            "max_whole_digits": _lazy("实际值整数部分过长（最多 {max_whole_digits} 位）。"),
-            "max_string_length": _lazy("实际值过长。"),
-        },
+        help_text=(
+            '实际值：流量为年初至今累计，存量为当前水平。可为数字或字符串（"31"、"1,234"）；以家、个、项等计数的'
+            "指标须为整数；不接受科学记数法（1e3）。A number or a string; counts are whole; no exponents."
+        ),
+        error_messages={"required": _lazy("请填写实际值。")},
     )
+
+
+def _acknowledged_field() -> serializers.BooleanField:
+    return serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "确认累计值低于上一期（流量指标年初至今累计下降时须确认，否则答复 400，代码 ytd_below_previous）。"
+            "Confirms a year-to-date figure below the period before (else 400, code ytd_below_previous)."
+        ),
+    )
+
+
+def _refused(error: WorkflowError, default: str) -> ValidationError:
+    return ValidationError(refusal_details(error.refusals, default=default))
 
 
 def _version_field(*, required: bool = True) -> serializers.IntegerField:
@@ -291,24 +343,22 @@ class ActualEnterSerializer(serializers.Serializer):
     value = _value_field(required=True)
     note = _note_field()
     version = _version_field(required=False)
-
-    def validate_period(self, value: str) -> Period:
-        return period_field_value(value)
+    acknowledged = _acknowledged_field()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The period and the figure read by the workflow's one rule for this indicator; every refusal at once."""
         indicator: Indicator = attrs["indicator"]
-        plan = indicator.plan
-        period: Period = attrs["period"]
-        if period.year not in plan.years:
-            raise ValidationError(
-                {
-                    "period": [
-                        _("期间{period}不在规划期{start}—{end}年内。").format(
-                            period=period, start=plan.start_year, end=plan.end_year
-                        )
-                    ]
-                }
-            )
+        refusals: list[Refusal] = []
+        try:
+            attrs["period"] = period_parse(indicator, attrs["period"])
+        except WorkflowError as error:
+            refusals.extend(error.refusals)
+        try:
+            attrs["value"] = figure_parse(indicator, attrs["value"])
+        except WorkflowError as error:
+            refusals.extend(error.refusals)
+        if refusals:
+            raise ValidationError(refusal_details(refusals, default="value"))
         attrs["unit"] = self._unit_of_plan(attrs["unit"].strip(), indicator)
         return attrs
 
@@ -337,6 +387,7 @@ class ActualUpdateSerializer(serializers.Serializer):
     value = _value_field(required=False)
     note = _note_field()
     version = _version_field()
+    acknowledged = _acknowledged_field()
 
 
 class VersionSerializer(serializers.Serializer):
@@ -486,6 +537,7 @@ class ActualViewSet(viewsets.GenericViewSet):
     queryset = ActualValue.objects.all()
     lookup_value_regex = r"[0-9]+"
     pagination_class = None
+    parser_classes = [WrittenNumberJSONParser, FormParser, MultiPartParser]
 
     @property
     def actor(self) -> Actor:
@@ -591,6 +643,7 @@ class ActualViewSet(viewsets.GenericViewSet):
                 value=data["value"],
                 note=data.get("note", ""),
                 expected_version=data.get("version"),
+                acknowledged=data["acknowledged"],
             )
         return self._answer(actual, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
@@ -623,14 +676,16 @@ class ActualViewSet(viewsets.GenericViewSet):
         actual = self._figure(pk, Action.ENTER)
         data = self._checked(ActualUpdateSerializer)
         with _doors_answer(field="value", seen=data["version"], current_version=_version_of(actual.pk)):
+            value = figure_parse(actual.indicator, data["value"]) if "value" in data else actual.value
             actual = actual_enter(
                 actor=self.actor,
                 indicator=actual.indicator,
                 org_unit=actual.org_unit,
                 period=actual.period,
-                value=data.get("value", actual.value),
+                value=value,
                 note=data.get("note", actual.note),
                 expected_version=data["version"],
+                acknowledged=data["acknowledged"],
             )
         return self._answer(actual)
 
@@ -805,7 +860,7 @@ class EvidenceViewSet(viewsets.GenericViewSet):
                 raise missing from None
             raise ApiPermissionDenied(str(denied)) from None
         except WorkflowError as error:
-            raise ValidationError({"file": [str(error)]}) from None
+            raise _refused(error, "file") from None
         response = HttpResponse(content, content_type=evidence.content_type or "application/octet-stream")
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=evidence.filename)
         response["Content-Length"] = str(len(content))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 
+from mubiao.accounts.permissions import Viewer
 from mubiao.domain.names import squash
 from mubiao.domain.periods import Period
 from mubiao.domain.progress import CompositeScore
@@ -165,9 +166,14 @@ class PlanRankings:
     scores: list[CompositeScore]
 
 
-def plan_rankings(plan: Plan, *, year: int, period: Period | None = None) -> PlanRankings:
-    """The rankings `plan_progress` and `plan_scores` compute, grouped by indicator; nothing is re-ranked here."""
-    progress = plan_progress(plan, year=year, period=period)
+def plan_rankings(
+    plan: Plan, *, year: int, period: Period | None = None, viewer: Viewer = None, include_pending: bool = False
+) -> PlanRankings:
+    """The rankings `plan_progress` and `plan_scores` compute, grouped by indicator; nothing is re-ranked here.
+
+    Of the figures `viewer` may see: approved ones, and with `include_pending` those not yet approved in
+    the viewer's scope."""
+    progress = plan_progress(plan, year=year, period=period, viewer=viewer, include_pending=include_pending)
     rows_by_indicator: dict[str, list[ProgressRow]] = {}
     for row in progress.rows:
         rows_by_indicator.setdefault(row.indicator_number, []).append(row)

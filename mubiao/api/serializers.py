@@ -21,8 +21,8 @@ from mubiao.domain.numbers import format_decimal
 # The command line's rounding of rates (three decimals, half up): one rule for both doors.
 from mubiao.domain.progress import Status, rounded_rate
 from mubiao.domain.values import Severity
-from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
-from mubiao.plans.models import Department, Indicator, Level, Milestone, Plan, SourceFile, Target
+from mubiao.orgunits.models import Department, OrgUnit, OrgUnitAlias
+from mubiao.plans.models import Indicator, Level, Milestone, Plan, SourceFile, Target
 
 
 class PlainDecimalField(serializers.DecimalField):

@@ -202,8 +202,14 @@ class PlanViewSet(ReadOnlyViewSet):
     def progress(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
         filters = parse_filters(ProgressFilter, request.query_params, context={"plan": plan})
+        # Whoever calls decides which figures not yet approved may count (none for anonymous callers).
         progress = plan_progress(
-            plan, year=filters["year"], period=filters.get("period"), indicator_number=filters.get("indicator")
+            plan,
+            year=filters["year"],
+            period=filters.get("period"),
+            indicator_number=filters.get("indicator"),
+            viewer=request.user,
+            include_pending=filters["include_pending"],
         )
         return Response(PlanProgressSerializer(progress).data)
 
@@ -225,7 +231,13 @@ class PlanViewSet(ReadOnlyViewSet):
     def rankings(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
         filters = parse_filters(RankingFilter, request.query_params, context={"plan": plan})
-        rankings = selectors.plan_rankings(plan, year=filters["year"], period=filters.get("period"))
+        rankings = selectors.plan_rankings(
+            plan,
+            year=filters["year"],
+            period=filters.get("period"),
+            viewer=request.user,
+            include_pending=filters["include_pending"],
+        )
         return Response(PlanRankingsSerializer(rankings).data)
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:

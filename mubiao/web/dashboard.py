@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mubiao.accounts.permissions import Viewer, grants_of
 from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.periods import Period, PeriodKind
@@ -32,6 +33,7 @@ from mubiao.reporting.selectors import (
     PlanProgress,
     ProgressRow,
     latest_actual_year,
+    pending_switch_offered,
     plan_progress,
     plan_scores,
 )
@@ -133,12 +135,18 @@ def light_legend() -> list[LightCount]:
 
 @dataclass(frozen=True)
 class Selection:
-    """The year and period a progress page shows. `period` is None for the year's latest reported period."""
+    """The year and period a progress page shows. `period` is None for the year's latest reported period.
+
+    `viewer` is whoever reads: with `include_pending`, the figures not yet approved that they may see count
+    too (ActualValue.objects.visible_to). The switch is offered only to those who may see some of them.
+    """
 
     year: int
     period: Period | None
     explicit_period: bool
-    include_pending: bool = False  # ?pending=1: count figures not yet approved too
+    include_pending: bool = False  # ?pending=1, from someone who may see pending figures of the plan
+    pending_offered: bool = False
+    viewer: Viewer = field(default=None, compare=False, repr=False)
 
     @property
     def query(self) -> str:
@@ -150,11 +158,16 @@ class Selection:
         )
 
 
-def chosen_selection(plan: Plan, query: Mapping[str, str]) -> Selection:
+def chosen_selection(plan: Plan, query: Mapping[str, str], viewer: Viewer = None) -> Selection:
     """The year (?year=, else the latest year with actual values, else the plan's first) and period (?period=).
 
+    ?pending=1 counts figures not yet approved only for a `viewer` who may see some of the plan's; for
+    anyone else (anonymous included) it is ignored: the page shows the official figures.
     Raises DashboardQueryError with a message a user can act on for anything else.
     """
+    grants = grants_of(viewer)  # the roles are read once for every query of the page
+    offered = pending_switch_offered(plan, grants)
+    include_pending = offered and query.get("pending") == "1"
     year_text = (query.get("year") or "").strip()
     period_text = (query.get("period") or "").strip()
     period: Period | None = None
@@ -172,7 +185,7 @@ def chosen_selection(plan: Plan, query: Mapping[str, str]) -> Selection:
     elif period is not None:
         year = period.year
     else:
-        year = latest_actual_year(plan) or plan.start_year
+        year = latest_actual_year(plan, viewer=grants, include_pending=include_pending) or plan.start_year
     if not plan.start_year <= year <= plan.end_year:
         raise DashboardQueryError(
             _("年份%(year)s不在规划期%(start)s—%(end)s年内")
@@ -181,7 +194,12 @@ def chosen_selection(plan: Plan, query: Mapping[str, str]) -> Selection:
     if period is not None and period.year != year:
         raise DashboardQueryError(_("期间%(period)s不在%(year)s年内") % {"period": period, "year": year})
     return Selection(
-        year=year, period=period, explicit_period=period is not None, include_pending=query.get("pending") == "1"
+        year=year,
+        period=period,
+        explicit_period=period is not None,
+        include_pending=include_pending,
+        pending_offered=offered,
+        viewer=grants,
     )
 
 
@@ -202,6 +220,7 @@ class Header:
     years: list[YearChoice]
     latest_actual_year: int | None
     include_pending: bool = False
+    pending_offered: bool = False  # whether the page offers the switch that counts pending figures
 
 
 def header(plan: Plan, selection: Selection, period: Period) -> Header:
@@ -211,8 +230,9 @@ def header(plan: Plan, selection: Selection, period: Period) -> Header:
         period_label=period_label(period),
         query=selection.query,
         years=[YearChoice(year=year, active=year == selection.year) for year in plan.years],
-        latest_actual_year=latest_actual_year(plan),
+        latest_actual_year=latest_actual_year(plan, viewer=selection.viewer, include_pending=selection.include_pending),
         include_pending=selection.include_pending,
+        pending_offered=selection.pending_offered,
     )
 
 
@@ -224,6 +244,7 @@ def progress_of(plan: Plan, selection: Selection, indicator_number: str | None =
             year=selection.year,
             period=selection.period,
             indicator_number=indicator_number,
+            viewer=selection.viewer,
             include_pending=selection.include_pending,
         )
     except ValueError as error:
@@ -237,7 +258,11 @@ def progress_by_year(plan: Plan, selection: Selection, indicator_number: str | N
         year: chosen
         if year == selection.year
         else plan_progress(
-            plan, year=year, indicator_number=indicator_number, include_pending=selection.include_pending
+            plan,
+            year=year,
+            indicator_number=indicator_number,
+            viewer=selection.viewer,
+            include_pending=selection.include_pending,
         )
         for year in plan.years
     }

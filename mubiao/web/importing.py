@@ -19,7 +19,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,9 @@ from django.utils.translation import gettext_lazy
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.problems import Problem
 from mubiao.files import write_whole
-from mubiao.tables.importer import ImportPreview
+from mubiao.plans.importing import ImportPreview
+from mubiao.reporting.models import ActualStatus
+from mubiao.reporting.workflow import FigureConflict
 from mubiao.tables.mapping import LAYOUT_LABELS, LayoutMapping, MappingError
 from mubiao.tables.understanding import CellTag, Understanding
 from mubiao.web.presenters import row_label, rule_label, severity_label
@@ -460,6 +462,62 @@ class NewUnit:
     suggestions: list[str]
 
 
+@dataclass(frozen=True)
+class ConflictItem:
+    """A reported figure the table differs from; the import keeps the reported one."""
+
+    unit: str
+    indicator: str
+    period: str
+    table_period: str
+    table_value: str
+    reported_value: str
+    status: str
+    status_label: str
+    place: str
+    anchor: str
+
+
+def conflict_items(conflicts: Iterable[FigureConflict]) -> list[ConflictItem]:
+    """The conflicts as the preview and the commit's summary show them: blank figures as —."""
+    items = []
+    for conflict in conflicts:
+        try:
+            status_label = str(ActualStatus(conflict.status).label)
+        except ValueError:
+            status_label = conflict.status
+        located = conflict.row is not None and conflict.column is not None
+        items.append(
+            ConflictItem(
+                unit=conflict.unit,
+                indicator=f"{conflict.indicator_number}. {conflict.indicator}",
+                period=conflict.period,
+                table_period=conflict.table_period,
+                table_value=format_decimal(conflict.table_value) or "—",
+                reported_value=format_decimal(conflict.reported_value) or "—",
+                status=conflict.status,
+                status_label=status_label,
+                place=_("第%(row)s行第%(column)s列") % {"row": conflict.row, "column": conflict.column}
+                if located
+                else "",
+                anchor=f"cell-{conflict.row}-{conflict.column}" if located else "",
+            )
+        )
+    return items
+
+
+def conflict_text(item: ConflictItem) -> str:
+    """One conflict in a sentence, for the message after a commit."""
+    return _("%(unit)s · %(indicator)s · %(period)s：表中 %(table)s，已填报 %(reported)s（%(status)s），保留填报值") % {
+        "unit": item.unit,
+        "indicator": item.indicator,
+        "period": item.period,
+        "table": item.table_value,
+        "reported": item.reported_value,
+        "status": item.status_label,
+    }
+
+
 @dataclass
 class PreviewPage:
     filename: str
@@ -490,6 +548,8 @@ class PreviewPage:
     row_total: int
     column_total: int
     detected: dict[str, str]
+    #: Reported figures the table's 实际 rows differ from: listed, and kept as reported on import.
+    conflicts: list[ConflictItem] = field(default_factory=list)
 
     @property
     def rows_cut(self) -> bool:
@@ -572,8 +632,11 @@ def detected_values(understanding: Understanding, preview: ImportPreview) -> dic
     }
 
 
-def preview_page(preview: ImportPreview, filename: str) -> PreviewPage:
-    """Everything the preview shows, worked out here so the template only lays it out."""
+def preview_page(preview: ImportPreview, filename: str, conflicts: Iterable[FigureConflict] = ()) -> PreviewPage:
+    """Everything the preview shows, worked out here so the template only lays it out.
+
+    `conflicts` are the reported figures the table differs from (`preview_conflicts`).
+    """
     understanding = preview.understanding
     reading = understanding.reading
     grid = understanding.grid
@@ -702,6 +765,7 @@ def preview_page(preview: ImportPreview, filename: str) -> PreviewPage:
         row_total=row_total,
         column_total=column_total,
         detected=detected_values(understanding, preview),
+        conflicts=conflict_items(conflicts),
     )
 
 
@@ -748,6 +812,8 @@ def plan_message(outcome: Any) -> str:
     }
     if outcome.created_units:
         text += _("；新建单位：%(units)s") % {"units": "、".join(unit.name for unit in outcome.created_units)}
+    if outcome.conflicts:
+        text += _("；与已填报数据不一致 %(count)s 处，已保留填报值") % {"count": len(outcome.conflicts)}
     if outcome.file_seen_before:
         text += _("；此文件（相同内容）以前已导入过")
     return text

@@ -23,7 +23,9 @@ from mubiao.domain.numbers import format_decimal
 from mubiao.domain.periods import Period
 from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import Indicator, IndicatorKind, Target
+from mubiao.refusals import refusal_text
 from mubiao.reporting.models import ActualStatus, ActualValue, Evidence
+from mubiao.reporting.workflow import ytd_fall
 from mubiao.web.dashboard import period_label
 
 #: Where an item of a reporter's list stands, in the words of the UI.
@@ -55,24 +57,6 @@ ACTION_LABELS: dict[str, Promise] = {
 DASH = "—"
 
 
-class ValueInputError(ValueError):
-    """What was typed in the value field is not a number; str() says so in the UI's language."""
-
-
-def parse_value(text: str) -> Decimal | None:
-    """The typed value as a Decimal (thousands separators allowed); blank is None, anything else is refused."""
-    cleaned = text.strip().replace(",", "").replace("，", "")
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as error:
-        raise ValueInputError(_("“%(value)s”不是数字，请填写数值") % {"value": text.strip()}) from error
-    if not value.is_finite():
-        raise ValueInputError(_("“%(value)s”不是数字，请填写数值") % {"value": text.strip()})
-    return value
-
-
 def label_of_period(period: str) -> str:
     try:
         return period_label(Period.parse(period))
@@ -94,6 +78,16 @@ def entry_url(indicator_id: int, unit_id: int, period: str) -> str:
 
 def history_url(actual_id: int | None) -> str:
     return reverse("web:value_history", args=[actual_id]) if actual_id else ""
+
+
+def ytd_warning(indicator: Indicator, org_unit_id: int, period: str, value: Decimal | None) -> str:
+    """The words of the workflow's warning when a flow's year-to-date figure fell below the period before, or ""."""
+    try:
+        parsed = Period.parse(period)
+    except ValueError:
+        return ""
+    fall = ytd_fall(indicator, org_unit_id, parsed, value)
+    return refusal_text(fall) if fall is not None else ""
 
 
 def value_label(indicator: Indicator) -> str:
@@ -263,6 +257,10 @@ class EntryPage:
     lead_departments: str
     reviewed: str
     submitted: str
+    #: A stored figure's year-to-date fall (the workflow's `ytd_below_previous`), or "".
+    warning: str = ""
+    #: The save was refused until the reporter confirms the fall: the form offers the tick box.
+    needs_acknowledgement: bool = False
 
 
 def entry_page(
@@ -273,8 +271,12 @@ def entry_page(
     actual: ActualValue | None,
     may_enter: bool,
     typed: Mapping[str, str] | None = None,
+    needs_acknowledgement: bool = False,
 ) -> EntryPage:
-    """The entry form for one unit's figure of one period; `typed` keeps what the user typed after a refusal."""
+    """The entry form for one unit's figure of one period; `typed` keeps what the user typed after a refusal.
+
+    `needs_acknowledgement` after the workflow refused a year-to-date fall: the form asks for the tick.
+    """
     status = actual.status if actual is not None else ""
     editable = may_enter and status not in (ActualStatus.SUBMITTED, ActualStatus.APPROVED)
     value = format_decimal(actual.value) if actual is not None else ""
@@ -300,6 +302,8 @@ def entry_page(
         lead_departments="、".join(d.name for d in indicator.lead_departments.all()),
         reviewed=_person_and_time(actual, "reviewed") if actual is not None else "",
         submitted=_person_and_time(actual, "submitted") if actual is not None else "",
+        warning=ytd_warning(indicator, org_unit.pk, period, actual.value) if actual is not None else "",
+        needs_acknowledgement=needs_acknowledgement,
     )
 
 
@@ -331,6 +335,8 @@ class ReviewRow:
     status_label: str
     history_url: str
     entry_url: str
+    #: The year-to-date fall the reporter acknowledged, for the reviewer to see; or "".
+    warning: str = ""
 
 
 def review_rows(actuals: Iterable[ActualValue]) -> list[ReviewRow]:
@@ -353,6 +359,7 @@ def review_rows(actuals: Iterable[ActualValue]) -> list[ReviewRow]:
             status_label=str(ActualStatus(actual.status).label),
             history_url=history_url(actual.pk),
             entry_url=entry_url(actual.indicator_id, actual.org_unit_id, actual.period),
+            warning=ytd_warning(actual.indicator, actual.org_unit_id, actual.period, actual.value),
         )
         for actual in actuals
     ]

@@ -35,7 +35,8 @@ from mubiao.accounts.permissions import Action, require
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
 from mubiao.domain.problems import Problem, TableError
-from mubiao.tables.importer import ImportPreview, import_reading, preview_file
+from mubiao.plans.importing import ImportPreview, preview_file
+from mubiao.reporting.importing import import_reading, preview_conflicts
 from mubiao.tables.mapping import LayoutMapping, MappingError
 from mubiao.tables.sources import MAX_UPLOAD_BYTES, read_grids
 from mubiao.web.importing import (
@@ -46,6 +47,8 @@ from mubiao.web.importing import (
     MappingForm,
     ProblemItem,
     clean_filename,
+    conflict_items,
+    conflict_text,
     declared_length,
     form_fields,
     mapping_form,
@@ -61,6 +64,9 @@ from mubiao.web.importing import (
 )
 
 MEGABYTES = f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+
+#: How many conflicts the message after a commit names one by one; the preview lists them all.
+SHOWN_CONFLICTS = 20
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +210,7 @@ def _preview_response(
     confirm_error: str = "",
     confirmed: bool = False,
 ) -> HttpResponse:
-    page = preview_page(preview, filename)
+    page = preview_page(preview, filename, preview_conflicts(preview))
     url = reverse("web:import_preview", args=[sha256])
     context = {
         "sha256": sha256,
@@ -323,6 +329,12 @@ def _commit(request: HttpRequest, sha256: str, filename: str, content: bytes) ->
         return refused(refusal=error.problems)
     session_forget(request.session, sha256)
     messages.success(request, plan_message(outcome))
+    conflicts = conflict_items(outcome.conflicts)
+    for item in conflicts[:SHOWN_CONFLICTS]:
+        messages.warning(request, conflict_text(item))
+    if len(conflicts) > SHOWN_CONFLICTS:
+        more = len(conflicts) - SHOWN_CONFLICTS
+        messages.warning(request, _("另有 %(count)s 处与已填报数据不一致") % {"count": more})
     return HttpResponseRedirect(reverse("web:plan", args=[outcome.plan.pk]))
 
 

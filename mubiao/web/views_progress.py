@@ -38,7 +38,8 @@ def _render(
 ) -> HttpResponse:
     plan = _plan_or_404(plan_id)
     try:
-        page = build(plan, chosen_selection(plan, request.GET))
+        # Whoever reads decides which figures not yet approved may count (none for anonymous visitors).
+        page = build(plan, chosen_selection(plan, request.GET, request.user))
     except DashboardQueryError as error:
         return render(request, "web/progress_missing.html", {"plan": plan, "message": str(error)}, status=404)
     return render(request, template, {"plan": plan, "page": page} | (extra(plan) if extra else {}))

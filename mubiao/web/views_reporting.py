@@ -3,10 +3,14 @@
 Thin doors over mubiao.reporting.workflow: every write goes through its services (which check the
 permission, lock the row, compare the version and write the audit record), and the page answers
 what the service said — 400 with the refusal next to the field, 409 for a stale save, 403 when not allowed.
+Refusals are data (code, field, params): the page puts each one's words under the field it names and
+never reads a message to find out where it belongs. What is typed in the value field is read by the
+workflow's `figure_parse`, the domain's one number parser, before any service is called.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -24,12 +28,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from mubiao.accounts.permissions import Action, can, grants_for, require
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
-from mubiao.domain.periods import Period
+from mubiao.domain.refusals import Refusal
 from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import Indicator
+from mubiao.refusals import refusal_text, refusals_by_field
 from mubiao.reporting.due import actual_history, due_items, review_queue
 from mubiao.reporting.models import ActualStatus, ActualValue, Evidence
 from mubiao.reporting.workflow import (
+    NeedsAcknowledgement,
     StaleVersion,
     WorkflowError,
     actual_approve,
@@ -39,20 +45,22 @@ from mubiao.reporting.workflow import (
     actual_unlock,
     evidence_attach,
     evidence_read,
+    figure_parse,
+    period_parse,
 )
 from mubiao.web.reporting import (
-    ValueInputError,
     entry_page,
     history_rows,
     label_of_period,
-    parse_value,
     review_rows,
 )
 from mubiao.web.reporting import (
     report_home as report_home_page,
 )
 
-STALE_MESSAGE = "该数据已被他人修改，请刷新后再试"
+#: The entry form's fields a refusal can be shown under; a refusal about anything else (its status, its
+#: version, the period) is shown above the form. The workflow calls the evidence file `file`.
+ENTRY_FIELDS = {"value": "value", "note": "note", "file": "evidence"}
 
 #: How many approved figures the administrator's unlock list shows: the most recently reviewed first, then
 #: the most recently imported or entered.
@@ -92,18 +100,31 @@ def report_home(request: HttpRequest) -> HttpResponse:
 
 
 def _entry_target(indicator_id: int, org_unit_id: int, period: str) -> tuple[Indicator, OrgUnit, str]:
+    """The figure an entry page is about; a period the indicator cannot have is not found.
+
+    The period is checked by the workflow's one rule (readable, within the plan, at the indicator's
+    frequency); a figure stored before that rule existed stays reachable at its period.
+    """
     indicator = get_object_or_404(Indicator.objects.select_related("plan"), pk=indicator_id)
     org_unit = get_object_or_404(OrgUnit, pk=org_unit_id)
     try:
-        parsed = Period.parse(period)
-    except ValueError as error:
+        parsed = str(period_parse(indicator, period))
+    except WorkflowError as error:
+        if (
+            error.code == "period_wrong_frequency"
+            and ActualValue.objects.filter(indicator=indicator, org_unit=org_unit, period=period).exists()
+        ):
+            return indicator, org_unit, period
         raise Http404(str(error)) from error
-    if not indicator.plan.start_year <= parsed.year <= indicator.plan.end_year:
-        raise Http404(
-            _("期间%(period)s不在规划期%(start)s—%(end)s年内")
-            % {"period": parsed, "start": indicator.plan.start_year, "end": indicator.plan.end_year}
-        )
-    return indicator, org_unit, str(parsed)
+    return indicator, org_unit, parsed
+
+
+def _entry_errors(refusals: tuple[Refusal, ...]) -> dict[str, str]:
+    """The refusals' words by the form field they name; the rest above the form."""
+    grouped: dict[str, list[str]] = {}
+    for field, texts in refusals_by_field(refusals, default="form").items():
+        grouped.setdefault(ENTRY_FIELDS.get(field, "form"), []).extend(texts)
+    return {field: "；".join(texts) for field, texts in grouped.items()}
 
 
 @login_required
@@ -138,30 +159,29 @@ def report_entry(request: HttpRequest, indicator_id: int, org_unit_id: int, peri
         return render(request, "web/reporting_entry.html", {"page": page})
 
     typed = {"value": request.POST.get("value", ""), "note": request.POST.get("note", "")}
+    acknowledged = request.POST.get("acknowledged", "") in {"1", "on", "true"}
     errors: dict[str, str] = {}
     status = 400
+    needs_acknowledgement = False
     try:
-        value = parse_value(typed["value"])
-    except ValueInputError as error:
-        errors["value"] = str(error)
-    if not errors:
-        try:
-            _save(request, actor, indicator, org_unit, period, actual, value, typed["note"])
-        except StaleVersion:
-            errors["form"] = _(STALE_MESSAGE)
-            status = 409
-        except _FieldRefused as error:
-            errors[error.field] = str(error)
-        except WorkflowError as error:
-            errors["form"] = str(error)
-        except PermissionDenied as error:
-            return _denied(request, error)
+        value = figure_parse(indicator, typed["value"])
+        _save(request, actor, indicator, org_unit, period, actual, value, typed["note"], acknowledged)
+    except StaleVersion as error:
+        errors = _entry_errors(error.refusals)
+        status = 409
+    except NeedsAcknowledgement as error:
+        errors = _entry_errors(error.refusals)
+        needs_acknowledgement = True
+    except WorkflowError as error:
+        errors = _entry_errors(error.refusals)
+    except PermissionDenied as error:
+        return _denied(request, error)
+    else:
+        if "submit" in request.POST:
+            messages.success(request, _("已提交，等待牵头部门审核"))
         else:
-            if "submit" in request.POST:
-                messages.success(request, _("已提交，等待牵头部门审核"))
-            else:
-                messages.success(request, _("草稿已保存"))
-            return HttpResponseRedirect(request.path)
+            messages.success(request, _("草稿已保存"))
+        return HttpResponseRedirect(request.path)
     # After a refusal the form shows what is stored now; what was typed stays, unless someone else saved since.
     current = ActualValue.objects.filter(pk=actual.pk).first() if actual is not None else None
     page = entry_page(
@@ -171,16 +191,9 @@ def report_entry(request: HttpRequest, indicator_id: int, org_unit_id: int, peri
         actual=current,
         may_enter=may_enter,
         typed=None if status == 409 else typed,
+        needs_acknowledgement=needs_acknowledgement,
     )
     return render(request, "web/reporting_entry.html", {"page": page, "errors": errors}, status=status)
-
-
-class _FieldRefused(WorkflowError):
-    """A refusal that belongs next to one field of the form."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _save(
@@ -190,20 +203,20 @@ def _save(
     org_unit: OrgUnit,
     period: str,
     actual: ActualValue | None,
-    value: Any,
+    value: Decimal | None,
     note: str,
+    acknowledged: bool,
 ) -> ActualValue:
     """Save the draft, attach the files, and submit when asked — all or nothing.
 
     Permission was checked before (so a refusal's security event is not rolled back with the work);
-    a refused file or a refused submission rolls back the saved value too.
+    a refused file or a refused submission rolls back the saved value too. Every step compares the
+    version the user saw with the stored one (the workflow refuses a stale one).
     """
     seen_version = _version(request.POST.get("version"))
     uploads = request.FILES.getlist("evidence")
     submitting = "submit" in request.POST
     with transaction.atomic():
-        if actual is not None and seen_version != actual.version:
-            raise StaleVersion(STALE_MESSAGE)
         # Submitting a figure as it stands needs no new draft first; anything else is entered.
         ready = (
             actual is not None
@@ -211,32 +224,26 @@ def _save(
             and actual.note == note.strip()
             and actual.status in {ActualStatus.DRAFT.value, ActualStatus.RETURNED.value}
         )
+        version = seen_version
         if not (submitting and ready):
-            try:
-                actual = actual_enter(
-                    actor=actor,
-                    indicator=indicator,
-                    org_unit=org_unit,
-                    period=period,
-                    value=value,
-                    note=note,
-                    expected_version=seen_version if actual is not None else None,
-                )
-            except StaleVersion:
-                raise
-            except WorkflowError as error:
-                raise _FieldRefused("value" if "实际值" in str(error) else "form", str(error)) from error
+            actual = actual_enter(
+                actor=actor,
+                indicator=indicator,
+                org_unit=org_unit,
+                period=period,
+                value=value,
+                note=note,
+                expected_version=seen_version if actual is not None else None,
+                acknowledged=acknowledged,
+            )
+            version = actual.version
         assert actual is not None
         for upload in uploads:
-            try:
-                evidence_attach(actor=actor, actual=actual, filename=upload.name or "", content=upload.read())
-            except StaleVersion:
-                raise
-            except WorkflowError as error:
-                raise _FieldRefused("evidence", str(error)) from error
+            evidence_attach(actor=actor, actual=actual, filename=upload.name or "", content=upload.read())
         if submitting:
-            actual.refresh_from_db()
-            actual = actual_submit(actor=actor, actual=actual, expected_version=actual.version)
+            if version is None:
+                raise WorkflowError(Refusal("version_required", "version"))
+            actual = actual_submit(actor=actor, actual=actual, expected_version=version)
     return actual
 
 
@@ -279,7 +286,7 @@ def review_step(request: HttpRequest, actual_id: int, step: str) -> HttpResponse
     status = 400
     try:
         if version is None:
-            raise WorkflowError(_("请求缺少版本号，请刷新页面后再试"))
+            raise WorkflowError(Refusal("version_required", "version"))
         if step == "approve":
             actual_approve(actor=actor, actual=actual, expected_version=version)
             messages.success(request, _("已通过：%(what)s") % {"what": _describe(actual)})
@@ -293,11 +300,11 @@ def review_step(request: HttpRequest, actual_id: int, step: str) -> HttpResponse
             raise Http404(step)
     except PermissionDenied as error:
         return _denied(request, error)
-    except StaleVersion:
-        errors[actual.pk] = _(STALE_MESSAGE)
+    except StaleVersion as error:
+        errors[actual.pk] = "；".join(refusal_text(refusal) for refusal in error.refusals)
         status = 409
     except WorkflowError as error:
-        errors[actual.pk] = str(error)
+        errors[actual.pk] = "；".join(refusal_text(refusal) for refusal in error.refusals)
     else:
         return HttpResponseRedirect(reverse("web:review"))
     context = _review_context(request) | {"errors": errors, "error_id": actual.pk, "error": errors[actual.pk]}

@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from mubiao.plans.models import Indicator, Plan
-from mubiao.reporting.models import ActualValue
+from mubiao.reporting.models import ActualOrigin, ActualStatus, ActualValue
 from tests.api.conftest import unit_of
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,9 @@ def report(plan: Plan, indicator_number: str, unit: str, value: str) -> None:
         period_kind="year",
         period_number=0,
         value=Decimal(value),
+        # Nothing defaults to approved any more (issue 9): an imported figure says so.
+        status=ActualStatus.APPROVED,
+        origin=ActualOrigin.IMPORTED,
     )
 
 

@@ -18,9 +18,9 @@ from rest_framework.test import APIClient
 
 from mubiao.accounts.models import Role, RoleKind
 from mubiao.audit.models import AuditRecord
-from mubiao.orgunits.models import OrgUnit
-from mubiao.plans.models import Department, Indicator, Plan
-from mubiao.reporting.models import ActualStatus, ActualValue, Evidence
+from mubiao.orgunits.models import Department, OrgUnit
+from mubiao.plans.models import Indicator, Plan
+from mubiao.reporting.models import ActualOrigin, ActualStatus, ActualValue, Evidence
 from tests.api.conftest import unit_of
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,7 @@ def make_figure(
         period_number=int(quarter),
         value=Decimal(value),
         status=status,
+        origin=ActualOrigin.REPORTED,
         version=1,
     )
 
@@ -220,15 +221,15 @@ def test_a_unit_may_be_named_by_its_id_and_the_due_list_shows_the_draft(
 ) -> None:
     entered = reporter.post(
         "/api/actuals/",
-        {"indicator": high_tech.pk, "unit": str(liunan.pk), "period": PERIOD, "value": 12.5},
+        {"indicator": high_tech.pk, "unit": str(liunan.pk), "period": PERIOD, "value": 12},
         format="json",
     )
 
     assert entered.status_code == 201, entered.json()
-    assert entered.json()["value"] == "12.5"
+    assert entered.json()["value"] == "12"
     due = reporter.get(f"/api/reporting/due/?plan={seed_plan.pk}").json()
     item = next(item for item in due if item["actual_id"] == entered.json()["id"])
-    assert (item["indicator_number"], item["unit"], item["period"], item["value"]) == ("3", "柳南", PERIOD, "12.5")
+    assert (item["indicator_number"], item["unit"], item["period"], item["value"]) == ("3", "柳南", PERIOD, "12")
     assert item["state"] in {"draft", "overdue"}
 
 
@@ -374,8 +375,8 @@ def test_entering_an_existing_draft_with_its_version_corrects_it_with_200(
     ("change", "field", "words"),
     [
         ({"value": "-3"}, "value", "不能为负数"),
-        ({"value": "很多"}, "value", "实际值应为数字"),
-        ({"value": "1.23456"}, "value", "小数"),
+        ({"value": "很多"}, "value", "“很多”不是数值"),
+        ({"value": "1.23456"}, "value", "以“家”计数，须为整数（填写的是1.23456）"),
         ({"period": "2030-Q1"}, "period", "不在规划期2018—2022年内"),
         ({"period": "2019-Q5"}, "period", "不是有效的期间"),
         ({"unit": "不存在区"}, "unit", "找不到单位"),
@@ -407,7 +408,7 @@ def test_a_correction_with_text_for_a_number_or_without_a_version_is_refused(
     unversioned = reporter.patch(f"/api/actuals/{figure.pk}/", {"value": "31"}, format="json")
 
     assert text.status_code == 400
-    assert text.json() == {"value": ["实际值应为数字，例如 45 或 12.5。"]}
+    assert text.json() == {"value": ["“三十”不是数值"]}
     assert unversioned.status_code == 400
     assert unversioned.json() == {"version": ["请提供您看到的版本号（version）。"]}
     assert stored_state() == before

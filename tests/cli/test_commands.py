@@ -70,6 +70,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> str:
     return str(path)
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_import_prints_what_it_imported_as_json(liuzhou, capsys) -> None:
     assert run("import", str(SEED_PATH), "--format", "json") == 0
 
@@ -88,6 +89,7 @@ def test_import_prints_what_it_imported_as_json(liuzhou, capsys) -> None:
     assert as_tuples(result["findings"]) == SEED_FINDINGS
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_import_in_a_terminal_summarises_the_plan_and_its_findings(liuzhou, capsys) -> None:
     assert run("import", str(SEED_PATH)) == 0
 
@@ -126,6 +128,7 @@ def test_validate_of_a_plan_without_errors_exits_0(db, tmp_path, capsys) -> None
     assert "未发现问题" in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_validate_without_any_plan_says_so(db, capsys) -> None:
     assert run("validate") == 2
     assert "还没有导入任何规划" in capsys.readouterr().err
@@ -182,6 +185,7 @@ BAD_INPUTS = {
 }
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
 def test_bad_input_is_refused_naming_file_row_and_column_and_nothing_is_written(
     liuzhou, tmp_path, capsys, case: str
@@ -204,6 +208,7 @@ def test_bad_input_is_refused_naming_file_row_and_column_and_nothing_is_written(
     assert Plan.objects.count() == 0 and Target.objects.count() == targets_before
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_bad_input_as_json_lists_each_problem_with_its_place(liuzhou, tmp_path, capsys) -> None:
     path = write(tmp_path, "words.txt", seed_with(29, 7, "一百二十"))
 
@@ -224,6 +229,7 @@ def test_a_pdf_is_refused_by_its_content_with_what_to_do_instead(db, tmp_path, c
     assert "PDF 文件，请先复制或导出表格为文本/Excel" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_the_example_command_loads_the_bundled_plan_once(db, capsys) -> None:
     assert run("example") == 0
     assert run("example") == 0

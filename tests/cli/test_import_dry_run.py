@@ -11,7 +11,7 @@ from mubiao.plans.models import Plan, Target
 from tests.cli.test_commands import run
 from tests.tables.builders import xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_seed_plan")]
 
 ROWS: list[list[object]] = [
     ["柳州市2021年科技任务分解表"],

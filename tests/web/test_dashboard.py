@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import Plan
-from mubiao.reporting.services import actual_set
+from tests.figures import approved_actual
 
 from .conftest import parse, text_of
 
@@ -100,7 +100,7 @@ def test_the_overview_sparkline_holds_the_citys_actual_and_committed_per_year(cl
 
 
 def test_the_overview_opens_at_the_latest_year_that_has_actual_values(client, seed_plan, indicator_named, actor):
-    actual_set(
+    approved_actual(
         indicator=indicator_named("高新技术企业"),
         org_unit=unit_named("柳东"),
         period="2020",
@@ -349,7 +349,7 @@ def test_a_milestone_without_actual_values_says_so_and_draws_an_empty_bar(client
 def test_a_milestone_reached_early_is_marked_reached_and_its_bar_stops_at_full(
     client, seed_plan, indicator_named, liuzhou, actor
 ):
-    actual_set(
+    approved_actual(
         indicator=indicator_named("高新技术企业"), org_unit=liuzhou, period="2019", value=Decimal(600), actor=actor
     )
 

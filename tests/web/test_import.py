@@ -102,7 +102,7 @@ def person(username: str, kind: str | None = None, **scope) -> User:
 
 
 @pytest.fixture
-def chief(liuzhou) -> User:
+def chief(liuzhou, no_seed_plan) -> User:
     return person("chief", "admin")
 
 
@@ -158,6 +158,7 @@ def test_a_visitor_is_asked_to_log_in_before_the_import_page(client, liuzhou):
     assert response["Location"].startswith(reverse("login") + "?next=/import/")
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_a_reporter_is_refused_the_import_page_and_their_upload_is_not_stored(client, liuzhou, import_root):
     client.force_login(person("liunan", "reporter", org_unit=OrgUnit.objects.get(short_name="柳南")))
 

@@ -40,7 +40,7 @@ def import_root(tmp_path, settings):
 
 
 @pytest.fixture
-def chief(liuzhou) -> User:
+def chief(liuzhou, no_seed_plan) -> User:
     user = User.objects.create_user(username="chief", password=PASSWORD)
     Role.objects.create(user=user, kind="admin")
     return user

@@ -14,8 +14,8 @@ from django.urls import reverse
 from mubiao.accounts.models import Role
 from mubiao.audit.models import AuditRecord, Door
 from mubiao.audit.services import Actor
-from mubiao.orgunits.models import OrgUnit
-from mubiao.plans.models import Department, Indicator, Plan
+from mubiao.orgunits.models import Department, OrgUnit
+from mubiao.plans.models import Indicator, Plan
 from mubiao.reporting.models import ActualValue, Evidence
 from mubiao.reporting.workflow import actual_approve, actual_enter, actual_return, actual_submit, evidence_attach
 
@@ -206,7 +206,9 @@ def test_a_stale_save_is_refused_with_409_and_nothing_is_written(client, reporte
     response = client.post(entry_url(high_tech), {"value": "99", "note": "", "version": "1", "save": "1"})
 
     assert response.status_code == 409
-    assert error_text(parse(response), "form-error") == "该数据已被他人修改，请刷新后再试"
+    message = error_text(parse(response), "form-error")
+    assert message.startswith("3. 高新技术企业 · 柳南 · 2022-Q1已于")
+    assert message.endswith("被修改（当前版本2，您看到的是版本1），请刷新后重试")
     actual.refresh_from_db()
     assert (actual.value, actual.version) == (Decimal(61), 2)
     assert AuditRecord.objects.count() == records
@@ -218,7 +220,7 @@ def test_text_in_the_number_field_is_refused_next_to_the_field_and_nothing_is_wr
     response = client.post(entry_url(high_tech), {"value": "六十二", "note": "", "version": "", "save": "1"})
 
     assert response.status_code == 400
-    assert error_text(parse(response), "value-error") == "“六十二”不是数字，请填写数值"
+    assert error_text(parse(response), "value-error") == "“六十二”不是数值"
     assert parse(response).xpath("//input[@name='value']/@value") == ["六十二"]
     assert stored(high_tech) is None
 
@@ -337,7 +339,8 @@ def test_a_stale_approval_is_refused_with_409(client, reporter, reviewer, high_t
     response = client.post(step_url(actual, "approve"), {"version": str(actual.version - 1)})
 
     assert response.status_code == 409
-    assert "该数据已被他人修改，请刷新后再试" in text_of(parse(response).xpath("//p[@class='form-error']")[0])
+    message = text_of(parse(response).xpath("//p[@class='form-error']")[0])
+    assert "被修改（当前版本2，您看到的是版本1），请刷新后重试" in message
     actual.refresh_from_db()
     assert actual.status == "submitted"
 
@@ -438,6 +441,7 @@ def test_the_overview_reminds_which_units_are_late_or_returned(client, seed_plan
 
 def test_the_pending_switch_counts_figures_not_yet_approved(client, seed_plan, reporter, high_tech):
     submitted(high_tech, reporter, "64")
+    client.force_login(reporter)  # pending figures count only for those who may see them (the reporter's own)
     url = reverse("web:progress_indicator", args=[seed_plan.pk, "3"])
 
     official = parse(client.get(url, {"year": "2022", "period": PERIOD}))

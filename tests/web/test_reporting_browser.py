@@ -12,8 +12,8 @@ from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from mubiao.accounts.models import Role
-from mubiao.orgunits.models import OrgUnit
-from mubiao.plans.models import Department, Indicator
+from mubiao.orgunits.models import Department, OrgUnit
+from mubiao.plans.models import Indicator
 from mubiao.reporting.models import ActualValue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
