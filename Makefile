@@ -10,9 +10,10 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test setup migrate example bench lint typecheck check messages screenshots clean
 
+# Debugging is on for `make run` only (settings default to off); with it runserver also serves the static files.
 run: migrate example
 	@echo "mubiao: http://$(HOST)/  (Ctrl-C 退出)"
-	$(BIN)/mubiao runserver $(HOST)
+	MUBIAO_DEBUG=1 $(BIN)/mubiao runserver $(HOST)
 
 test: setup
 	$(BIN)/pytest
@@ -53,6 +54,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy mubiao

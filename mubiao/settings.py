@@ -15,7 +15,8 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("MUBIAO_VAR_DIR", PROJECT_DIR / "var"))
 
-DEBUG = os.environ.get("MUBIAO_DEBUG", "1") == "1"
+# Off unless switched on explicitly (`make run` does): Django's debug pages list settings and URL patterns.
+DEBUG = os.environ.get("MUBIAO_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get("MUBIAO_SECRET_KEY") or "dev-only-secret-key-change-me-in-production-0123456789"
 ALLOWED_HOSTS = os.environ.get("MUBIAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mubiao.accounts.middleware.ActingUserMiddleware",  # who changed a user through the admin or a page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -61,10 +63,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords for one account, or from one address, lock it out for 15 minutes.
+# Five wrong passwords for one account from one address lock that account out from that address for
+# 15 minutes. The inner list means "username AND address": a flat list would mean either one, and a
+# whole bureau behind one NAT address would be locked out by one person's typos.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "mubiao.accounts.views.locked_out"  # the Chinese lockout page, HTTP 429
 

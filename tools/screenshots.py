@@ -202,8 +202,8 @@ def reporting_demo() -> dict[str, str]:
     from mubiao.accounts.models import Role
     from mubiao.audit.models import Door
     from mubiao.audit.services import Actor
-    from mubiao.orgunits.models import OrgUnit
-    from mubiao.plans.models import Department, Indicator, Plan
+    from mubiao.orgunits.models import Department, OrgUnit
+    from mubiao.plans.models import Indicator, Plan
     from mubiao.reporting.models import ActualValue
     from mubiao.reporting.workflow import (
         actual_enter,

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 CHANGELISTS = [
     "orgunits/orgunit",
     "plans/plan",
-    "plans/department",
+    "orgunits/department",
     "plans/indicator",
     "plans/target",
     "reporting/actualvalue",
@@ -83,7 +83,8 @@ def test_the_audit_log_is_read_only_in_the_admin(admin_client) -> None:
 
 
 def test_changing_an_indicators_lead_departments_in_the_admin_is_audited(admin_client, seed_plan) -> None:
-    from mubiao.plans.models import Department, Indicator
+    from mubiao.orgunits.models import Department
+    from mubiao.plans.models import Indicator
 
     indicator = Indicator.objects.get(plan=seed_plan, number="3")
     hr = Department.objects.get(name="市人力资源社会保障局")

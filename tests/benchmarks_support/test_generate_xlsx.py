@@ -12,7 +12,7 @@ import pytest
 from benchmarks.generate_xlsx import build_workbook
 from mubiao.domain.names import stem
 from mubiao.domain.numbers import format_decimal, looks_numeric
-from mubiao.tables.crosstab import LEVELS, TOTAL_WORDS
+from mubiao.domain.vocabulary import LEVEL_WORDS, TOTAL_WORDS
 
 SMALL = {"units": 30, "indicators": 3, "years": 2}
 
@@ -36,12 +36,12 @@ def test_unit_names_are_places_and_never_numbers_years_levels_or_totals(tmp_path
     assert len({stem(name) for name in names}) == 3000  # no two share a short form
     assert all(name.endswith(("镇", "乡", "街道")) for name in names)
     assert not any(looks_numeric(name) or any(ch.isdigit() for ch in name) for name in names)
-    assert not any(name in LEVELS or TOTAL_WORDS.match(name) for name in names)
+    assert not any(name in LEVEL_WORDS or TOTAL_WORDS.match(name) for name in names)
 
 
 @pytest.mark.django_db
 def test_the_preview_reads_every_unit_indicator_and_value_and_the_totals_reconcile(small_book) -> None:
-    from mubiao.tables.importer import preview_file
+    from mubiao.plans.importing import preview_file
 
     preview = preview_file(small_book.path.read_bytes(), small_book.path.name)
     understanding = preview.understanding
@@ -87,8 +87,9 @@ def test_committing_the_small_workbook_writes_every_value_with_its_audit_record_
 ) -> None:
     from mubiao.audit.models import AuditRecord
     from mubiao.orgunits.models import OrgUnit
+    from mubiao.plans.importing import preview_file
     from mubiao.plans.models import Target
-    from mubiao.tables.importer import import_reading, preview_file
+    from mubiao.reporting.importing import import_reading
 
     content = small_book.path.read_bytes()
     reading = preview_file(content, small_book.path.name).reading
