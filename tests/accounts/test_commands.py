@@ -207,6 +207,7 @@ def test_demo_accounts_run_again_changes_nothing_and_shows_no_password(seed_plan
     assert all(User.objects.get(username=name).check_password(password) for name, password in passwords.items())
 
 
+@pytest.mark.usefixtures("empty_register")
 def test_demo_accounts_without_the_example_plan_skips_the_scoped_ones_and_says_why(db, capsys) -> None:
     assert run("demo-accounts") == 0
 

@@ -41,6 +41,7 @@ def test_the_home_page_links_the_error_count_to_the_errors_of_the_plan(client, s
     assert errors.get("href") == findings_url(seed_plan) + "?severity=error"
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_the_home_page_says_how_to_load_a_plan_when_there_is_none(client):
     response = client.get("/")
 
