@@ -17,10 +17,13 @@ import hashlib
 import json
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.test.utils import override_settings
 
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
@@ -48,6 +51,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+class OneRoundPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """The site's hasher with one round instead of a million: hashes look the same (pbkdf2_sha256$…).
+
+    A million rounds cost about 0.2 s per password set or checked — over a second for each test
+    that signs in the workflow's people — and test no more than one round does.
+    """
+
+    iterations = 1
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_round_password_hashing() -> Iterator[None]:
+    # override_settings sends setting_changed, which clears Django's cache of hashers.
+    with override_settings(PASSWORD_HASHERS=[f"{__name__}.OneRoundPBKDF2PasswordHasher"]):
+        yield
 
 
 def tester() -> Actor:

@@ -17,6 +17,7 @@ pytestmark = [
 ]
 
 
+@pytest.mark.usefixtures("no_seed_plan")
 def test_two_imports_of_the_same_table_at_once_both_answer_and_store_it_once(liuzhou, seed_bytes, actor) -> None:
     start = threading.Barrier(2)
     outcomes: list[ImportOutcome] = []

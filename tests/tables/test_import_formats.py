@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from mubiao.domain.readings import TableReading
-from mubiao.plans.importing import preview_file
 from mubiao.tables.mapping import LayoutMapping
+from mubiao.tables.sources import read_grids
+from mubiao.tables.understanding import Understanding, understand
 from tests.tables.builders import WordTable, docx_bytes, with_cached_values, xlsx_bytes
 
 COUNTY_SHEET: list[list[object]] = [
@@ -23,8 +24,13 @@ COUNTY_SHEET: list[list[object]] = [
 COUNTY_MERGES = ["A1:H1", "C3:F3", "G3:H3", "C4:D4", "E4:F4", "A3:A5", "B3:B5"]
 
 
+def understanding_of(content: bytes, filename: str, mapping: LayoutMapping | None = None) -> Understanding:
+    """How the reader understands a file by itself, knowing no unit names: no register, no database."""
+    return understand(read_grids(content, filename), filename, mapping)
+
+
 def reading(content: bytes, filename: str, mapping: LayoutMapping | None = None) -> TableReading:
-    understanding = preview_file(content, filename, mapping).understanding
+    understanding = understanding_of(content, filename, mapping)
     assert understanding.problems == [], understanding.problems
     assert understanding.reading is not None
     return understanding.reading
@@ -37,7 +43,7 @@ def figure(table: TableReading, indicator: str, unit: str | None, year: int, lev
     return found
 
 
-def test_an_xlsx_with_a_three_row_merged_header_and_an_of_which_column_is_read(db):
+def test_an_xlsx_with_a_three_row_merged_header_and_an_of_which_column_is_read():
     table = reading(xlsx_bytes(COUNTY_SHEET, merges=COUNTY_MERGES), "农业.xlsx")
 
     assert [(i.number, i.name, i.unit_of_measure, i.parent_number) for i in table.indicators] == [
@@ -51,20 +57,20 @@ def test_an_xlsx_with_a_three_row_merged_header_and_an_of_which_column_is_read(d
     assert table.sheet == "Sheet1"
 
 
-def test_the_sheet_holding_the_table_is_chosen_among_several_and_a_mapping_can_name_another(db):
+def test_the_sheet_holding_the_table_is_chosen_among_several_and_a_mapping_can_name_another():
     content = xlsx_bytes(
         {"说明": [["填表说明"], ["请按乡镇填写"]], "分解表": COUNTY_SHEET}, merges={"分解表": COUNTY_MERGES}
     )
 
-    understanding = preview_file(content, "农业.xlsx").understanding
+    understanding = understanding_of(content, "农业.xlsx")
     assert (understanding.grid.sheet, understanding.sheets) == ("分解表", ["说明", "分解表"])
     assert understanding.mapping.sheet == "分解表"
 
-    other = preview_file(content, "农业.xlsx", LayoutMapping(sheet="说明")).understanding
+    other = understanding_of(content, "农业.xlsx", LayoutMapping(sheet="说明"))
     assert other.grid.sheet == "说明" and not other.can_commit
 
 
-def test_percent_formatted_cells_read_as_percentages_in_a_percent_column(db):
+def test_percent_formatted_cells_read_as_percentages_in_a_percent_column():
     rows: list[list[object]] = [
         ["柳州市2021年任务分解表"],
         ["地区", "研发投入强度（%）"],
@@ -77,7 +83,7 @@ def test_percent_formatted_cells_read_as_percentages_in_a_percent_column(db):
     assert figure(table, "1", "鱼峰区", 2021, "committed") == Decimal("3.15")
 
 
-def test_a_formula_with_a_cached_result_reads_its_result_and_one_without_is_refused_at_its_cell(db):
+def test_a_formula_with_a_cached_result_reads_its_result_and_one_without_is_refused_at_its_cell():
     rows: list[list[object]] = [
         ["柳州市2021年任务分解表"],
         ["地区", "高新技术企业（家）", "技术合同（项）"],
@@ -89,26 +95,26 @@ def test_a_formula_with_a_cached_result_reads_its_result_and_one_without_is_refu
     assert figure(reading(cached, "t.xlsx"), "2", None, 2021, "committed") == Decimal(7)
 
     half = with_cached_values(xlsx_bytes(rows), {"B5": 30})
-    understanding = preview_file(half, "t.xlsx").understanding
+    understanding = understanding_of(half, "t.xlsx")
     [problem] = understanding.problems
     assert (problem.row, problem.column) == (5, 3)
     assert "公式“=SUM(C3:C4)”没有保存计算结果" in problem.message
 
 
-def test_an_error_value_in_a_workbook_is_refused_at_its_cell(db):
+def test_an_error_value_in_a_workbook_is_refused_at_its_cell():
     rows: list[list[object]] = [
         ["柳州市2021年任务分解表"],
         ["地区", "高新技术企业"],
         ["城中区", 10],
         ["鱼峰区", "#REF!"],
     ]
-    [problem] = preview_file(xlsx_bytes(rows), "t.xlsx").understanding.problems
+    [problem] = understanding_of(xlsx_bytes(rows), "t.xlsx").problems
 
     assert (problem.row, problem.column) == (4, 2)
     assert "Excel 错误值“#REF!”" in problem.message
 
 
-def test_a_word_table_with_merged_cells_under_its_title_paragraph_is_read(db):
+def test_a_word_table_with_merged_cells_under_its_title_paragraph_is_read():
     table = WordTable(
         rows=[
             ["序号", "县区", "一般公共预算收入（亿元）", "", "固定资产投资（亿元）", ""],
@@ -121,7 +127,7 @@ def test_a_word_table_with_merged_cells_under_its_title_paragraph_is_read(db):
     )
     content = docx_bytes("附件2", "柳州市2021年财政经济目标任务分解表", table, "备注：按季度通报。")
 
-    understanding = preview_file(content, "分解表.docx").understanding
+    understanding = understanding_of(content, "分解表.docx")
     assert understanding.problems == []
     assert understanding.reading is not None
     table_reading = understanding.reading
