@@ -299,7 +299,27 @@ class ProgressRowSerializer(serializers.Serializer):
         read_only=True,
         help_text="按确保完成率的排名（并列同名次）；市本身及无确保目标的单位为 null。",
     )
-    note = serializers.CharField(read_only=True, help_text="说明，如空白目标的隐含值；通常为空。")
+    note = serializers.CharField(
+        read_only=True, help_text="说明，如空白目标的隐含值、市报数与汇总不符；通常为空。Note, usually empty."
+    )
+    summed = serializers.BooleanField(
+        read_only=True,
+        help_text="市的实际值是否为各单位之和（汇总，可相加的指标）；比率类指标为 false。"
+        "Whether the city's actual is the sum of its units'.",
+    )
+    units_reported = serializers.IntegerField(
+        allow_null=True, read_only=True, help_text="汇总中已报的单位数；非汇总行为 null。Units in the sum."
+    )
+    units_expected = serializers.IntegerField(
+        allow_null=True,
+        read_only=True,
+        help_text="汇总应等的单位数（当年有目标或已报的单位）。Units the sum waits for.",
+    )
+    own = ReportNumberField(allow_null=True, help_text="市自报的数（如有），与汇总并列显示。The city's own figure.")
+    mismatch = ReportNumberField(
+        allow_null=True,
+        help_text="各单位都已报时，市自报数减汇总的差；一致或未报齐为 null。Own minus sum once all reported.",
+    )
 
 
 class ProgressMilestoneSerializer(serializers.Serializer):

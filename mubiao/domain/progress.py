@@ -28,6 +28,7 @@ class Status(StrEnum):
     BEHIND_SCHEDULE = "behind_schedule"
     BELOW_COMMITTED = "below_committed"
     NOT_REPORTED = "not_reported"
+    PARTIAL = "partial"  # a city's sum (汇总) still waiting for some of its units
     NO_TARGET = "no_target"
 
     @property
@@ -42,6 +43,7 @@ STATUS_LABELS = {
     "behind_schedule": "序时滞后",
     "below_committed": "未完成",
     "not_reported": "尚未填报",
+    "partial": "尚未报齐",
     "no_target": "无目标",
 }
 
@@ -53,6 +55,7 @@ STATUS_LIGHTS = {
     "behind_schedule": "yellow",
     "below_committed": "red",
     "not_reported": "none",
+    "partial": "none",
     "no_target": "grey",
 }
 
@@ -180,6 +183,53 @@ def cumulative_actual(
     if kind is IndicatorKind.STOCK:
         return year_end_actuals[max(years)]
     return sum((year_end_actuals[y] for y in years), ZERO)
+
+
+# -- the city's own row -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CityTotal:
+    """The city's figure where its units add up (汇总): the sum of what its units reported for the period.
+
+    `expected` counts the units the sum waits for — those with a target that year, and any that reported
+    without one. `own` is a figure the city reported itself (a checked total), shown beside the sum; the
+    two are compared only once every expected unit has reported, since a partial sum is bound to differ.
+    """
+
+    summed: Decimal | None  # None while no unit has reported
+    reported: int
+    expected: int
+    own: Decimal | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.reported >= self.expected
+
+    @property
+    def mismatch(self) -> Decimal | None:
+        """own − sum, when the city's own figure and its complete sum differ; None otherwise."""
+        if self.own is None or self.summed is None or not self.complete or self.own == self.summed:
+            return None
+        return self.own - self.summed
+
+
+def city_status(status: Status, total: CityTotal, direction: Direction) -> Status:
+    """The status of a city's 汇总: a sum still waiting for units is 尚未报齐 rather than behind or short —
+    unless it has already reached a target, which the missing units (when higher is better) cannot undo."""
+    if total.complete or total.summed is None or status is Status.NO_TARGET:
+        return status
+    if direction is Direction.HIGHER and status in (Status.ABOVE_STRETCH, Status.ABOVE_COMMITTED):
+        return status
+    return Status.PARTIAL
+
+
+def city_total(figures: dict[str, Decimal | None], has_target: set[str], own: Decimal | None = None) -> CityTotal:
+    """Sum the units' figures (unit → figure for the period, None when not reported) into the city's 汇总."""
+    reported = {unit: value for unit, value in figures.items() if value is not None}
+    expected = has_target | set(reported)
+    summed = sum(reported.values(), ZERO) if reported else None
+    return CityTotal(summed=summed, reported=len(reported), expected=len(expected), own=own)
 
 
 # -- rankings -----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from mubiao.domain.values import (
     IndicatorKind,
     Level,
     Severity,
+    units_add_up,
 )
 
 #: A cell of the table: (indicator key, unit name, year, row kind) → value.
@@ -79,12 +80,9 @@ def better_or_equal(direction: Direction, value: Decimal, bound: Decimal) -> boo
     return value >= bound if direction is Direction.HIGHER else value <= bound
 
 
-RATE_UNITS = {"%", "％", "‰", "百分点", "个百分点"}
-
-
 def adds_up(indicator: IndicatorFacts) -> bool:
     """Whether units' figures add up to the total: counts and amounts do, rates and shares do not."""
-    return indicator.unit_of_measure.strip() not in RATE_UNITS
+    return units_add_up(indicator.unit_of_measure)
 
 
 def check_sums(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]:

@@ -76,3 +76,11 @@ class Severity(StrEnum):
 
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+#: Units of measure of rates and shares: a district's rate and the city's do not add up.
+RATE_UNITS = frozenset({"%", "％", "‰", "百分点", "个百分点"})
+
+
+def units_add_up(unit_of_measure: str) -> bool:
+    """Whether units' figures add up to the city's: counts and amounts do, rates and shares do not."""
+    return unit_of_measure.strip() not in RATE_UNITS

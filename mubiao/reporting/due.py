@@ -10,7 +10,8 @@ Which periods are asked follows each indicator's reporting frequency and deadlin
 - ``overdue``: deadline passed and nothing submitted (no figure, or only a draft).
 
 Approved cells ask nothing and are left out, and so are the periods of a year whose whole-year
-figure is approved (an imported annual report answers that year). Figures entered for periods the frequency does not
+figure is approved (an imported annual report answers that year). The city is asked nothing where its
+units add up: its figure is their sum (汇总). Figures entered for periods the frequency does not
 ask (or not ended yet) still appear while they are unfinished.
 """
 
@@ -30,6 +31,7 @@ from mubiao.accounts.permissions import grants_for
 from mubiao.audit.models import AuditRecord
 from mubiao.domain.deadlines import PeriodState, deadline_of, open_periods
 from mubiao.domain.periods import Period
+from mubiao.domain.values import units_add_up
 from mubiao.plans.models import Indicator, Plan, PlanUnit
 from mubiao.reporting.models import ActualStatus, ActualValue
 
@@ -163,7 +165,12 @@ def _plan_items(plan: Plan, unit_ids: set[int] | None, today: date) -> list[DueI
     }
     for indicator in indicators:
         asked = open_periods(indicator.reporting_frequency, plan.years, indicator.deadline_day, today)
+        # Where units add up, the city's figure is their sum (汇总): nothing the city owes. A figure it
+        # enters itself all the same (a checked total) still shows below while it is unfinished.
+        summed = units_add_up(indicator.unit_of_measure)
         for unit_id, _name in units:
+            if summed and unit_id == plan.area_id:
+                continue
             for open_period in asked:
                 key = (indicator.pk, unit_id, str(open_period.period))
                 seen.add(key)

@@ -13,14 +13,18 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext
 
 from mubiao.accounts.permissions import Viewer, grants_of, pending_scope
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.periods import Period
 from mubiao.domain.progress import (
+    CityTotal,
     CompositeScore,
     Schedule,
     Status,
+    city_status,
+    city_total,
     completion_rate,
     composite_scores,
     cumulative_actual,
@@ -29,7 +33,7 @@ from mubiao.domain.progress import (
     rank_by_rate,
 )
 from mubiao.domain.validation import IndicatorFacts, PlanFacts, check_sums
-from mubiao.domain.values import Direction, IndicatorKind
+from mubiao.domain.values import Direction, IndicatorKind, units_add_up
 from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, Target
 from mubiao.reporting.models import ActualValue
 
@@ -54,6 +58,13 @@ class ProgressRow:
     status: Status
     rank: int | None = None
     note: str = ""
+    #: The city's row of an indicator whose units add up is their sum (汇总), not a figure the city owes:
+    #: `units_reported` of `units_expected` units are in it, and `own` is a figure the city reported itself.
+    summed: bool = False
+    units_reported: int | None = None
+    units_expected: int | None = None
+    own: Decimal | None = None
+    mismatch: Decimal | None = None  # own − sum, once every expected unit has reported and the two differ
 
 
 @dataclass(frozen=True)
@@ -116,11 +127,19 @@ def period_of(year: int, period: Period | str | None, latest: QuerySet[ActualVal
 
 
 def picked_actuals(
-    actuals: QuerySet[ActualValue], year: int, period: Period, stocks_last_year: bool, any_last_year: bool = False
+    actuals: QuerySet[ActualValue],
+    year: int,
+    period: Period,
+    stocks_last_year: bool,
+    any_last_year: bool = False,
+    *,
+    with_end_month: bool = False,
 ) -> Any:
     """(indicator id, org unit id, year, value): each cell's figure for `period`, and — when
     `stocks_last_year` — a stock's figure for the year before (its level the calendar starts from),
-    or every indicator's with `any_last_year`."""
+    or every indicator's with `any_last_year`. `with_end_month` adds the last month the picked figure
+    covers, which tells a figure of the period itself from an earlier one standing in for it."""
+    fields = ["indicator_id", "org_unit_id", "year", "value"] + (["end_month"] if with_end_month else [])
     wanted = Q(year=year, end_month__lte=period.end_month)
     if any_last_year:
         wanted |= Q(year=year - 1)
@@ -139,7 +158,7 @@ def picked_actuals(
         )
         .filter(pick=1)
         .order_by()
-        .values_list("indicator_id", "org_unit_id", "year", "value")
+        .values_list(*fields)
     )
 
 
@@ -189,27 +208,41 @@ def cell_figures(
     )
 
 
-def city_year_ends(
-    plan: Plan, year: int, *, viewer: Viewer = None, include_pending: bool = False
-) -> dict[tuple[int, int], Decimal]:
-    """(indicator id, year) → the city's last figure of each year up to `year`, as year_end_actuals picks it,
-    of the figures `viewer` may see."""
+def year_end_figures(
+    plan: Plan, year: int, unit_ids: list[int], *, viewer: Viewer = None, include_pending: bool = False
+) -> dict[tuple[int, int, int], Decimal]:
+    """(indicator id, org unit id, year) → each unit's last figure of each year up to `year` (the annual
+    figure before a December or Q4 one), of the figures `viewer` may see."""
     rows = (
         ActualValue.objects.visible_to(viewer, include_pending=include_pending)
-        .filter(indicator__plan_id=plan.pk, org_unit_id=plan.area_id, value__isnull=False, year__lte=year)
+        .filter(indicator__plan_id=plan.pk, org_unit_id__in=unit_ids, value__isnull=False, year__lte=year)
         .annotate(end_month=END_MONTH, is_year=IS_YEAR)
         .annotate(
             pick=Window(
                 RowNumber(),
-                partition_by=[F("indicator_id"), F("year")],
+                partition_by=[F("indicator_id"), F("org_unit_id"), F("year")],
                 order_by=[F("end_month").desc(), F("is_year").desc()],
             )
         )
         .filter(pick=1)
         .order_by()
-        .values_list("indicator_id", "year", "value")
+        .values_list("indicator_id", "org_unit_id", "year", "value")
     )
-    return {(indicator_id, row_year): value for indicator_id, row_year, value in rows if value is not None}
+    return {
+        (indicator_id, unit_id, row_year): value for indicator_id, unit_id, row_year, value in rows if value is not None
+    }
+
+
+def city_year_end(
+    figures: dict[tuple[int, int, int], Decimal], indicator_id: int, city_id: int, summed: bool
+) -> dict[int, Decimal]:
+    """year → the city's year-end figure for its milestones: its units' sum where they add up, else its own."""
+    by_year: dict[int, Decimal] = {}
+    for (figure_indicator, unit_id, year), value in figures.items():
+        if figure_indicator != indicator_id or (unit_id == city_id) == summed:
+            continue
+        by_year[year] = by_year.get(year, Decimal(0)) + value if summed else value
+    return by_year
 
 
 def implied_committed(
@@ -305,31 +338,56 @@ def plan_progress(
         .values_list("indicator_id", "org_unit_id", "level", "value")
     }
     # Every kind's last-year figure, as plan_progress reads it (only a stock's is used).
-    actuals: dict[tuple[int, int, int], Decimal] = {
-        (indicator_id, unit_id, row_year): value
-        for indicator_id, unit_id, row_year, value in picked_actuals(
-            plan_rows.filter(org_unit_id__in=list(names)), year, chosen, stocks_last_year=False, any_last_year=True
-        )
-    }
-    city_year_end = city_year_ends(plan, year, viewer=viewer, include_pending=include_pending) if milestones else {}
+    actuals: dict[tuple[int, int, int], Decimal] = {}
+    ends: dict[tuple[int, int, int], int] = {}
+    for indicator_id, unit_id, row_year, value, end_month in picked_actuals(
+        plan_rows.filter(org_unit_id__in=list(names)),
+        year,
+        chosen,
+        stocks_last_year=False,
+        any_last_year=True,
+        with_end_month=True,
+    ):
+        actuals[(indicator_id, unit_id, row_year)] = value
+        ends[(indicator_id, unit_id, row_year)] = end_month
+    year_ends = (
+        year_end_figures(plan, year, list(names), viewer=viewer, include_pending=include_pending) if milestones else {}
+    )
     implied = implied_committed(plan, year, indicators, columns, targets)
     progress = PlanProgress(plan=plan, year=year, period=chosen, weights=weights)
     for indicator in indicators:
         kind, direction = IndicatorKind(indicator.kind), Direction(indicator.direction)
         schedule = Schedule.from_steps(indicator.progress_schedule or [])
+        summed = units_add_up(indicator.unit_of_measure)
         rows = []
         for unit_id, name, is_city in columns:
             committed = targets.get((indicator.pk, name, "committed"))
+            actual = actuals.get((indicator.pk, unit_id, year))
+            last_year = actuals.get((indicator.pk, unit_id, year - 1))
+            extra: dict[str, Any] = {}
+            if is_city and summed:
+                total = _city_total(indicator.pk, year, chosen, columns, actuals, ends, targets)
+                last = _city_total(indicator.pk, year - 1, Period.year_of(year - 1), columns, actuals, ends, None)
+                actual, last_year = total.summed, last.summed
+                extra = {
+                    "summed": True,
+                    "units_reported": total.reported,
+                    "units_expected": total.expected,
+                    "own": total.own,
+                    "mismatch": total.mismatch,
+                }
             figures = cell_figures(
                 kind=kind,
                 direction=direction,
                 schedule=schedule,
                 period=chosen,
-                actual=actuals.get((indicator.pk, unit_id, year)),
-                last_year=actuals.get((indicator.pk, unit_id, year - 1)),
+                actual=actual,
+                last_year=last_year,
                 committed=committed,
                 stretch=targets.get((indicator.pk, name, "stretch")),
             )
+            if extra:
+                figures = replace(figures, status=city_status(figures.status, total, direction))
             hidden = implied.get((indicator.pk, name))
             rows.append(
                 ProgressRow(
@@ -339,13 +397,15 @@ def plan_progress(
                     unit=name,
                     is_city=is_city,
                     period=str(chosen),
-                    note=_implied_note(committed, hidden),
+                    note=_mismatch_note(extra.get("own"), actual, extra.get("mismatch"))
+                    or _implied_note(committed, hidden),
                     **vars(figures),
+                    **extra,
                 )
             )
         places = {r.unit: r.rank for r in rank_by_rate({r.unit: r.rate_committed for r in rows if not r.is_city})}
         progress.rows.extend(replace(row, rank=places.get(row.unit)) for row in rows)
-        year_end = {y: value for (i, y), value in city_year_end.items() if i == indicator.pk}
+        year_end = city_year_end(year_ends, indicator.pk, plan.area_id, summed)
         for milestone in milestones.get(indicator.pk, []):
             upto = min(year, milestone.year)
             reached = cumulative_actual(kind, year_end, plan.start_year, upto)
@@ -394,6 +454,44 @@ def pending_switch_offered(plan: Plan, viewer: Viewer) -> bool:
     if scope.org_unit_ids & plan_units:
         return True
     return Indicator.objects.filter(plan_id=plan.pk, lead_departments__in=scope.lead_department_ids).exists()
+
+
+def _city_total(
+    indicator_id: int,
+    year: int,
+    period: Period,
+    columns: list[tuple[int, str, bool]],
+    actuals: dict[tuple[int, int, int], Decimal],
+    ends: dict[tuple[int, int, int], int],
+    targets: dict[tuple[int, str, str], Decimal | None] | None,
+) -> CityTotal:
+    """The city's 汇总 for a period: its units' figures of that very period (a figure of an earlier month
+    standing in for a unit that has not reported yet is not added), and its own figure beside it.
+    `targets` are the period's year's; without them only the units that reported are waited for."""
+
+    def of_period(unit_id: int) -> Decimal | None:
+        key = (indicator_id, unit_id, year)
+        return actuals.get(key) if ends.get(key) == period.end_month else None
+
+    city_id = columns[0][0]
+    units = [(unit_id, name) for unit_id, name, is_city in columns if not is_city]
+    has_target = {
+        name
+        for _unit_id, name in units
+        if targets and any(targets.get((indicator_id, name, level)) for level in ("committed", "stretch"))
+    }
+    figures = {name: of_period(unit_id) for unit_id, name in units}
+    return city_total(figures, has_target, own=of_period(city_id))
+
+
+def _mismatch_note(own: Decimal | None, summed: Decimal | None, mismatch: Decimal | None) -> str:
+    if own is None or summed is None or mismatch is None:
+        return ""
+    return gettext("市报数%(own)s与各单位汇总%(summed)s不符（相差%(gap)s）") % {
+        "own": format_decimal(own),
+        "summed": format_decimal(summed),
+        "gap": format_decimal(mismatch),
+    }
 
 
 def _implied_note(committed: Decimal | None, hidden: Decimal | None) -> str:

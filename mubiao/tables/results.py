@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from mubiao.domain.problems import Problem
 from mubiao.domain.readings import CellValue, TableReading
-from mubiao.domain.validation import RATE_UNITS
+from mubiao.domain.values import units_add_up
 from mubiao.tables.mapping import LayoutMapping
 
 
@@ -50,7 +50,7 @@ class LayoutResult:
 def reconcile(reading: TableReading) -> list[Reconciliation]:
     """Every total of the reading against the sum of its units, 'of which' units left out."""
     names = {indicator.number: indicator.name for indicator in reading.indicators}
-    rates = {indicator.number for indicator in reading.indicators if indicator.unit_of_measure.strip() in RATE_UNITS}
+    rates = {indicator.number for indicator in reading.indicators if not units_add_up(indicator.unit_of_measure)}
     parts = {unit.name for unit in reading.units if unit.part_of}
     sums: dict[tuple[str, int, str], Decimal] = {}
     totals: dict[tuple[str, int, str], CellValue] = {}

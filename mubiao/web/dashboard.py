@@ -46,6 +46,7 @@ STATUS_LABELS: dict[str, Promise] = {
     Status.BEHIND_SCHEDULE.value: gettext_lazy("序时滞后"),
     Status.BELOW_COMMITTED.value: gettext_lazy("未完成"),
     Status.NOT_REPORTED.value: gettext_lazy("尚未填报"),
+    Status.PARTIAL.value: gettext_lazy("尚未报齐"),
     Status.NO_TARGET.value: gettext_lazy("无目标"),
 }
 
@@ -325,17 +326,34 @@ class FigureView:
     status: StatusView
     rank: int | None
     note: str
+    #: The city's row where units add up: `actual` is their sum (汇总), `coverage` how many are in it
+    #: ("8/12"), `own` a figure the city reported itself, shown beside the sum.
+    summed: bool = False
+    coverage: str = ""
+    own: str = ""
+
+    @property
+    def actual_label(self) -> str:
+        return str(_("汇总")) if self.summed else str(_("实际"))
+
+    @property
+    def coverage_text(self) -> str:
+        return _("%(coverage)s 个单位已报") % {"coverage": self.coverage} if self.coverage else ""
 
     @property
     def title(self) -> str:
         """A hover text with every figure, for cells too small to label them all."""
         parts = [
-            f"{_('实际')} {self.actual or DASH}",
+            f"{self.actual_label} {self.actual or DASH}",
             f"{_('确保')} {self.committed or DASH}",
             f"{_('力争')} {self.stretch or DASH}",
         ]
         if self.rate:
             parts.append(f"{_('完成率')} {self.rate}")
+        if self.coverage:
+            parts.append(self.coverage_text)
+        if self.own:
+            parts.append(f"{_('市报')} {self.own}")
         return " · ".join(parts) + f" · {self.status.label}"
 
 
@@ -352,6 +370,9 @@ def figure_view(row: ProgressRow, ids: Mapping[str, int]) -> FigureView:
         status=status_view(row.status),
         rank=row.rank,
         note=tidy_note(row.note),
+        summed=row.summed,
+        coverage=f"{row.units_reported}/{row.units_expected}" if row.summed else "",
+        own=format_decimal(row.own),
     )
 
 

@@ -51,6 +51,12 @@ def test_the_city_reached_442_high_tech_enterprises_of_the_310_committed_in_2018
         "status_label": "完成确保",
         "rank": None,
         "note": "",
+        # 442 is the sum of the twelve units' figures, and the city's own 实际 cell agrees.
+        "summed": True,
+        "units_reported": 12,
+        "units_expected": 12,
+        "own": 442,
+        "mismatch": None,
     }
 
 

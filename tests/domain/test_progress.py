@@ -9,6 +9,8 @@ from mubiao.domain.periods import Period
 from mubiao.domain.progress import (
     Schedule,
     Status,
+    city_status,
+    city_total,
     completion_rate,
     composite_scores,
     cumulative_actual,
@@ -196,3 +198,56 @@ def test_in_year_more_actual_never_means_a_worse_status(actual, committed, month
 
     assert order.index(status(actual)) <= order.index(status(actual + 1))
     assert abs(expected - committed * month / 12) < D("1e-20")  # linear: month/12 of the target
+
+
+# -- the city's own row (汇总) ---------------------------------------------------------------------
+
+
+def test_the_city_total_sums_the_units_that_reported_and_counts_them_against_those_with_a_target() -> None:
+    total = city_total({"柳东": D("3"), "鱼峰": None, "三江": D("2")}, has_target={"柳东", "鱼峰"})
+
+    assert (total.summed, total.reported, total.expected, total.complete) == (D("5"), 2, 3, False)
+
+
+def test_a_city_total_with_no_unit_reported_is_blank_not_zero() -> None:
+    total = city_total({"柳东": None, "鱼峰": None}, has_target={"柳东", "鱼峰"})
+
+    assert (total.summed, total.reported, total.expected) == (None, 0, 2)
+
+
+def test_the_citys_own_figure_differing_from_a_complete_sum_is_a_mismatch_of_own_minus_sum() -> None:
+    total = city_total({"柳东": D("3"), "鱼峰": D("4")}, has_target={"柳东", "鱼峰"}, own=D("9"))
+
+    assert (total.summed, total.own, total.mismatch) == (D("7"), D("9"), D("2"))
+
+
+def test_the_citys_own_figure_is_not_compared_with_a_sum_still_waiting_for_units() -> None:
+    total = city_total({"柳东": D("3"), "鱼峰": None}, has_target={"柳东", "鱼峰"}, own=D("9"))
+
+    assert (total.summed, total.own, total.mismatch) == (D("3"), D("9"), None)
+
+
+def test_an_own_figure_equal_to_the_complete_sum_is_no_mismatch() -> None:
+    total = city_total({"柳东": D("3"), "鱼峰": D("4")}, has_target=set(), own=D("7"))
+
+    assert (total.complete, total.mismatch) == (True, None)
+
+
+def test_a_city_sum_still_waiting_for_units_is_partial_rather_than_behind() -> None:
+    waiting = city_total({"柳东": D("3"), "鱼峰": None}, has_target={"柳东", "鱼峰"})
+
+    assert city_status(Status.BEHIND_SCHEDULE, waiting, Direction.HIGHER) is Status.PARTIAL
+    assert city_status(Status.BELOW_COMMITTED, waiting, Direction.HIGHER) is Status.PARTIAL
+
+
+def test_a_city_sum_that_already_reached_its_target_keeps_that_status_while_units_are_missing() -> None:
+    waiting = city_total({"柳东": D("30"), "鱼峰": None}, has_target={"柳东", "鱼峰"})
+
+    assert city_status(Status.ABOVE_COMMITTED, waiting, Direction.HIGHER) is Status.ABOVE_COMMITTED
+    assert city_status(Status.ABOVE_COMMITTED, waiting, Direction.LOWER) is Status.PARTIAL
+
+
+def test_a_complete_city_sum_keeps_its_status() -> None:
+    complete = city_total({"柳东": D("3")}, has_target={"柳东"})
+
+    assert city_status(Status.BEHIND_SCHEDULE, complete, Direction.HIGHER) is Status.BEHIND_SCHEDULE

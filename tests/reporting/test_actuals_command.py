@@ -141,8 +141,8 @@ def test_after_the_second_quarter_progress_shows_who_keeps_pace_with_the_calenda
 ) -> None:
     """高新技术企业 is a stock: by Q2, half the way from 2018's level to the 2019 committed target.
 
-    柳州市 442 → 450 expects 446 and has 447; 柳东 162 → 176 expects 169 and has 170; 北部 45 → 55
-    expects 50 and has 48.
+    柳东 162 → 176 expects 169 and has 170; 北部 45 → 55 expects 50 and has 48. 柳州市 is their sum
+    (汇总) — 218 of the two units that reported, waiting for ten more — beside its own 447.
     """
     run("actuals", "import", str(actuals_csv))
     capsys.readouterr()
@@ -150,11 +150,9 @@ def test_after_the_second_quarter_progress_shows_who_keeps_pace_with_the_calenda
     call_command("progress", "--year", "2019", "--period", "2019-Q2", "--indicator", "3", "--format", "json")
 
     rows = {row["unit"]: row for row in json.loads(capsys.readouterr().out)["rows"]}
-    assert (rows["柳州市"]["actual"], rows["柳州市"]["expected"], rows["柳州市"]["status_label"]) == (
-        447,
-        446,
-        "序时正常",
-    )
+    city = rows["柳州市"]
+    assert (city["actual"], city["own"], city["units_reported"], city["units_expected"]) == (218, 447, 2, 12)
+    assert (city["expected"], city["status_label"], city["mismatch"]) == (446, "尚未报齐", None)
     assert (rows["柳东"]["actual"], rows["柳东"]["expected"], rows["柳东"]["status_label"]) == (170, 169, "序时正常")
     assert (rows["北部"]["actual"], rows["北部"]["expected"], rows["北部"]["status_label"]) == (48, 50, "序时滞后")
     assert rows["鱼峰"]["status_label"] == "尚未填报"  # no figure yet for Q2

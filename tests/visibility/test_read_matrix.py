@@ -173,8 +173,9 @@ def client_for(role: str) -> Client:
     return client
 
 
-#: A whole number standing alone: not part of 0.604, 1604, 604.5 or 1,604 (in JSON, 604 may end in a comma).
-_NUMBER = re.compile(r"(?<![\d.])(?<!\d,)(\d+)(?!\d|\.\d|,\d{3})")
+#: A whole number standing alone: not part of 0.604, 1604, 604.5 or 1,604 (in JSON, 604 may end in a comma),
+#: nor of a token such as a CSRF token's "xQ753b" (Latin letters around it; Chinese ones may touch it).
+_NUMBER = re.compile(r"(?<![A-Za-z\d.])(?<!\d,)(\d+)(?![A-Za-z\d]|\.\d|,\d{3})")
 
 
 def values_in(text: str, among: Iterable[str] = ALL) -> set[str]:
@@ -294,14 +295,16 @@ class FigureDoor:
 
 
 LIUNAN = frozenset(f.value for f in FIGURES if f.unit == "柳南")
-CITY_VALUES = frozenset(f.value for f in FIGURES if f.unit == CITY)
-# A stock's milestone is reached by the city's figure of the milestone year (2020 and 2022 here).
-MILESTONE_YEARS = frozenset(f.value for f in FIGURES if f.unit == CITY and f.year in (2020, 2022))
+# The city's row of 高新技术企业 (units add up) is its units' sum, 汇总 — 柳南's figure here, the only unit
+# reporting — with the city's own figure beside it for the year shown (2022).
+OVERVIEW = LIUNAN | {f.value for f in FIGURES if f.unit == CITY and f.year == 2022}
+# A stock's milestone is reached by the sum of the units' figures of the milestone year (2020 and 2022 here).
+MILESTONE_YEARS = frozenset(f.value for f in FIGURES if f.unit == "柳南" and f.year in (2020, 2022))
 
 #: Every door that shows actual values, with what it shows. The reporting lists (due, review) show what
 #: their owner must act on, not every figure: for them only forbidden successes are counted.
 DOORS: dict[str, FigureDoor] = {
-    "web overview": FigureDoor(web_overview, CITY_VALUES),
+    "web overview": FigureDoor(web_overview, OVERVIEW),
     "web indicator page": FigureDoor(web_indicator, frozenset(ALL)),
     "web unit scorecard": FigureDoor(web_unit, LIUNAN),
     "web rankings": FigureDoor(web_rankings, frozenset(ALL)),

@@ -65,7 +65,9 @@ def test_the_overview_card_of_high_tech_enterprises_shows_442_against_310_and_co
 
     card = page.get_element_by_id("card-3")
     figures = {text_of(div.xpath("./dt")[0]): text_of(div.xpath("./dd")[0]) for div in card.xpath(".//dl/div")}
-    assert figures == {"实际": "442", "确保": "310", "力争": "—", "完成率": "142.6%"}
+    # The city's enterprises are its twelve units' sum (汇总), and its own 实际 cell agrees.
+    assert figures == {"汇总": "442", "确保": "310", "力争": "—", "完成率": "142.6%"}
+    assert text_of(card.xpath(".//p[contains(@class, 'card-sum')]")[0]) == "12/12 个单位已报 · 市报 442"
     (status,) = card.xpath(".//span[contains(@class, 'status ')]")
     assert text_of(status) == "完成确保"
     assert "status-green" in status.get("class")
@@ -159,7 +161,12 @@ def test_the_indicator_page_colours_each_unit_and_year_by_its_status(client, see
     page = parse(client.get(indicator_url(seed_plan, "3")))
 
     city = matrix_cell(page, "柳州市", 2018)
-    assert [text_of(span) for span in city.xpath("./span")] == ["442", "确保 310 · 力争 —", "142.6% · 完成确保"]
+    assert [text_of(span) for span in city.xpath("./span")] == [
+        "汇总 442",
+        "确保 310 · 力争 —",
+        "142.6% · 完成确保",
+        "12/12 个单位已报 · 市报 442",
+    ]
     assert "cell-green" in city.get("class")
     beibu = matrix_cell(page, "北部", 2018)
     assert [text_of(span) for span in beibu.xpath("./span")] == ["45", "确保 46 · 力争 —", "97.8% · 未完成"]
@@ -349,8 +356,13 @@ def test_a_milestone_without_actual_values_says_so_and_draws_an_empty_bar(client
 def test_a_milestone_reached_early_is_marked_reached_and_its_bar_stops_at_full(
     client, seed_plan, indicator_named, liuzhou, actor
 ):
+    # The city's level is its units' sum: 柳东 alone has reported 2019, with 600.
     approved_actual(
-        indicator=indicator_named("高新技术企业"), org_unit=liuzhou, period="2019", value=Decimal(600), actor=actor
+        indicator=indicator_named("高新技术企业"),
+        org_unit=liuzhou.children.get(short_name="柳东"),
+        period="2019",
+        value=Decimal(600),
+        actor=actor,
     )
 
     page = parse(client.get(milestones_url(seed_plan), {"year": "2019"}))
@@ -428,7 +440,8 @@ def test_the_progress_pages_switch_to_english(client, seed_plan):
     assert page.get("lang") == "en"
     assert [text_of(a) for a in page.xpath("//nav[@class='tabs']/a")] == ["Overview", "Rankings", "Milestones"]
     card = page.get_element_by_id("card-3")
-    assert [text_of(dt) for dt in card.xpath(".//dt")] == ["Actual", "Committed", "Stretch", "Completion rate"]
+    assert [text_of(dt) for dt in card.xpath(".//dt")] == ["Sum of units", "Committed", "Stretch", "Completion rate"]
+    assert text_of(card.xpath(".//p[contains(@class, 'card-sum')]")[0]) == "12/12 units reported · City's own 442"
     assert text_of(card.xpath(".//span[contains(@class, 'status ')]")[0]) == "Committed target met"
     assert "Period shown: 2018" in text_of(page.xpath("//p[contains(@class, 'period-note')]")[0])
 

@@ -96,7 +96,8 @@ def test_reminders_count_overdue_and_returned_figures_per_unit(people, seed_plan
     assert counts["柳南"] == {"overdue": 3 * 4 - 1 + 3, "returned": 1}
     # 柳北 has approved 2018 高新技术企业 figures only: 1, 2, 4 for five quarters, 3 for 2019-Q1.
     assert counts["柳北"] == {"overdue": 3 * 5 + 1, "returned": 0}
-    assert counts["柳州市"] == {"overdue": 16, "returned": 0}
+    # The city's figures are its units' sums (汇总): it owes none of them.
+    assert counts["柳州市"] == {"overdue": 0, "returned": 0}
 
 
 def test_a_reporter_of_a_parent_unit_owes_its_childrens_figures_too(people, seed_plan) -> None:
@@ -105,8 +106,8 @@ def test_a_reporter_of_a_parent_unit_owes_its_childrens_figures_too(people, seed
     liuzhou = OrgUnit.objects.get(short_name="柳州")
     city_reporter = make_user("city", "reporter", unit=liuzhou.short_name)
     units = {i.unit for i in due_items(user=city_reporter, plan=seed_plan, today=date(2019, 4, 6))}
+    # Not 柳州市 itself: where units add up, the city's figure is their sum and nothing it owes.
     assert units == {
-        "柳州市",
         "柳东",
         "北部",
         "鱼峰",
@@ -120,3 +121,18 @@ def test_a_reporter_of_a_parent_unit_owes_its_childrens_figures_too(people, seed
         "融水",
         "三江",
     }
+
+
+def test_the_city_owes_no_figure_where_its_units_add_up_but_is_asked_for_a_rate(people, seed_plan) -> None:
+    from mubiao.plans.models import Indicator
+
+    from .conftest import make_user
+
+    city_reporter = make_user("shiben", "reporter", unit="柳州")
+    Indicator.objects.filter(plan=seed_plan, number="1").update(unit_of_measure="%")
+
+    items = due_items(user=city_reporter, plan=seed_plan, today=date(2019, 4, 3))
+
+    assert {i.indicator_number for i in items if i.unit == "柳州市"} == {"1"}
+    assert {i.indicator_number for i in items if i.unit == "柳南"} == {"1", "2", "3", "4"}
+    assert reminders(plan=seed_plan, today=date(2019, 4, 3))["柳州市"] == {"overdue": 4, "returned": 0}

@@ -30,6 +30,7 @@ _STATUS_STYLE: dict[Status, str] = {
     Status.BEHIND_SCHEDULE: "yellow",
     Status.BELOW_COMMITTED: "bold red",
     Status.NOT_REPORTED: "dim italic",
+    Status.PARTIAL: "dim italic",
     Status.NO_TARGET: "dim",
 }
 
@@ -50,6 +51,11 @@ def row_json(row: ProgressRow) -> dict[str, Any]:
         "status_label": row.status.label,
         "rank": row.rank,
         "note": row.note,
+        "summed": row.summed,
+        "units_reported": row.units_reported,
+        "units_expected": row.units_expected,
+        "own": decimal_to_json(row.own),
+        "mismatch": decimal_to_json(row.mismatch),
     }
 
 
@@ -143,8 +149,10 @@ class Command(MubiaoCommand):
             assert table is not None
             style = _STATUS_STYLE[row.status]
             table.add_row(
-                row.unit,
-                format_decimal(row.actual),
+                row.unit
+                + (f"\n[dim]汇总 {row.units_reported}/{row.units_expected} 个单位已报[/]" if row.summed else ""),
+                format_decimal(row.actual)
+                + (f"\n[dim]市报 {format_decimal(row.own)}[/]" if row.own is not None else ""),
                 format_decimal(row.committed),
                 format_decimal(row.stretch),
                 fixed(row.rate_committed),
