@@ -38,7 +38,7 @@ TEXTS: dict[str, Promise] = {
         "%(period)s与已有的%(other)s是同一时段（全年与第四季度）：同一年只能填报其中之一，请修改已有的%(other)s"
     ),
     "ytd_below_previous": _(
-        "“%(indicator)s”是逐月累计的新增量，%(period)s的累计值%(value)s低于%(previous_period)s的%(previous)s；"
+        "“%(indicator)s”是年初至今累计的新增量，%(period)s的累计值%(value)s低于%(previous_period)s的%(previous)s；"
         "如确属更正，请确认后再保存"
     ),
     # who and what

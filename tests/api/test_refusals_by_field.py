@@ -170,7 +170,7 @@ def test_a_year_to_date_fall_is_refused_until_acknowledged(reporter, platforms) 
     assert list(refused.json()) == ["value"]
     assert refused.data["value"][0].code == "ytd_below_previous"
     assert refused.json()["value"][0] == (
-        "“1. 国家级创新平台”是逐月累计的新增量，2022-Q2的累计值2低于2022-Q1的3；如确属更正，请确认后再保存"
+        "“1. 国家级创新平台”是年初至今累计的新增量，2022-Q2的累计值2低于2022-Q1的3；如确属更正，请确认后再保存"
     )
     assert acknowledged.status_code == 201, acknowledged.json()
     assert (acknowledged.json()["value"], acknowledged.json()["status"]) == ("2", "draft")

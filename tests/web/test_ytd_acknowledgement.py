@@ -25,7 +25,7 @@ from .conftest import parse, text_of
 
 pytestmark = pytest.mark.django_db
 
-WARNING = "“1. 国家级创新平台”是逐月累计的新增量，2022-Q2的累计值2低于2022-Q1的3；如确属更正，请确认后再保存"
+WARNING = "“1. 国家级创新平台”是年初至今累计的新增量，2022-Q2的累计值2低于2022-Q1的3；如确属更正，请确认后再保存"
 
 
 def person(username: str, kind: str, **scope) -> User:
