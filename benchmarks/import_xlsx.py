@@ -1,11 +1,11 @@
 """`make bench`, third part: a 5 MB .xlsx previewed and committed as whole processes, on PostgreSQL and SQLite.
 
 The aims: "A 5 MB .xlsx (e.g. 3,000 units × 20 indicators) previews in under 10 s and commits in
-under 20 s on PostgreSQL, with peak memory under 500 MB" (issue 5, §6), tightened by issue 9 (§8), once an
-import's created values became one audit record: the commit in under 15 s, the preview in under 6 s.
+under 20 s on PostgreSQL, with peak memory under 500 MB" (issue 5, §6), tightened by issue 9 (§8) once
+an import's created values became one audit record: the commit in under 15 s, the preview in under 6 s.
 The workbook is written once by benchmarks/generate_xlsx.py (deterministic; kept in a temporary
-directory for the run). Then, for each database and each repetition, on a fresh database copied from a freshly migrated template (migrating
-is not timed), as separate processes:
+directory for the run). Then, for each database and each repetition, on a fresh database copied from a
+freshly migrated template (migrating is not timed), as separate processes:
 
 - preview: `mubiao import FILE --dry-run` — read, understand, reconcile the totals, show what a commit
   would do (the area is new, so every unit is new);
@@ -16,7 +16,8 @@ is not timed), as separate processes:
 Wall clock from spawn to exit and peak resident memory (os.wait4) come from benchmarks/run.py's
 launcher. After each commit the database is checked (not timed): as many targets as the workbook has
 value cells, each with its cell, one audit record of the import, every unit created. The figures are
-printed and written between this script's own markers in docs/benchmarks.md (above the section benchmarks/run.py writes).
+printed and written between this script's own markers in docs/benchmarks.md (above the section
+benchmarks/run.py writes).
 
     .venv/bin/python -m benchmarks.import_xlsx [--repeat 3] [--database postgresql --database sqlite] [--no-docs]
         [--units 3000 --indicators 20 --years 6]
