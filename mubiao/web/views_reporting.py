@@ -322,11 +322,12 @@ def _describe(actual: ActualValue) -> str:
 @require_safe
 def value_history(request: HttpRequest, actual_id: int) -> HttpResponse:
     actual = get_object_or_404(ActualValue.objects.select_related("indicator", "org_unit"), pk=actual_id)
-    seen = Action.VIEW if actual.status == ActualStatus.APPROVED else Action.VIEW_PENDING
     try:
+        # Even an approved figure's history shows its pending past (drafts, returned values and reasons),
+        # so reading it takes the right to see the figure's pending values — as the API's history does.
         require(
             _actor(request),
-            seen,
+            Action.VIEW_PENDING,
             obj=actual,
             org_unit_id=actual.org_unit_id,
             lead_department_ids=_lead_department_ids(actual.indicator),

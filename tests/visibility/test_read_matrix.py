@@ -312,7 +312,7 @@ DOORS: dict[str, FigureDoor] = {
     "web decomposition table": FigureDoor(web_plan_table, frozenset(APPROVED), takes_pending=False),
     # The findings compare targets with the year's official actual (committed below last year's actual …).
     "web findings": FigureDoor(web_findings, frozenset(APPROVED), takes_pending=False),
-    "web value history": FigureDoor(web_history, frozenset(ALL), signed_in=True),
+    "web value history": FigureDoor(web_history, frozenset(ALL), signed_in=True, pending_rights_only=True),
     "api progress": FigureDoor(api_progress, frozenset(ALL)),
     "api rankings": FigureDoor(api_rankings, LIUNAN),
     "api actual detail": FigureDoor(api_actual, frozenset(ALL), signed_in=True),

@@ -182,3 +182,28 @@ def test_the_web_allows_exactly_what_the_role_may_do(client, setting, role, acti
         assert _value_of(setting) == (None if actual is None else "60")
         assert AuditRecord.objects.exclude(action="denied").count() == records_before
         assert denied.count() == 1
+
+
+@pytest.mark.parametrize("role", ["reporter of another unit", "reviewer of another department", "user without a role"])
+def test_an_approved_figures_history_with_its_corrected_draft_is_refused_to_readers_without_pending_rights(
+    client, setting, role
+) -> None:
+    draft = actual_enter(
+        actor=setting.reporter, indicator=setting.indicator, org_unit=unit("柳南"), period=PERIOD, value="987"
+    )
+    corrected = actual_enter(
+        actor=setting.reporter,
+        indicator=setting.indicator,
+        org_unit=unit("柳南"),
+        period=PERIOD,
+        value="60",
+        expected_version=draft.version,
+    )
+    submitted = actual_submit(actor=setting.reporter, actual=corrected, expected_version=corrected.version)
+    approved = actual_approve(actor=setting.reviewer, actual=submitted, expected_version=submitted.version)
+    client.force_login(make_user(role))
+
+    response = client.get(reverse("web:value_history", args=[approved.pk]))
+
+    assert response.status_code == 403
+    assert "987" not in response.content.decode()
