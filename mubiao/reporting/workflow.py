@@ -26,7 +26,7 @@ services, so one rule holds through all of them:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -523,15 +523,7 @@ class FigureChange:
     row: int | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "indicator_number": self.indicator_number,
-            "indicator": self.indicator,
-            "unit": self.unit,
-            "period": self.period,
-            "before": _json_value(self.before),
-            "after": _json_value(self.after),
-            "row": self.row,
-        }
+        return _as_json(self)
 
 
 @dataclass(frozen=True)
@@ -554,18 +546,7 @@ class FigureConflict:
     column: int | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "indicator_number": self.indicator_number,
-            "indicator": self.indicator,
-            "unit": self.unit,
-            "period": self.period,
-            "table_period": self.table_period,
-            "table_value": _json_value(self.table_value),
-            "reported_value": _json_value(self.reported_value),
-            "status": self.status,
-            "row": self.row,
-            "column": self.column,
-        }
+        return _as_json(self)
 
 
 @dataclass
@@ -581,6 +562,15 @@ class FiguresOutcome:
 
 def _json_value(value: Decimal | None) -> str | None:
     return None if value is None else format_decimal(value)
+
+
+def _as_json(record: Any) -> dict[str, Any]:
+    """A record's fields by name, its decimals as text (format_decimal): what the doors print as JSON."""
+    return {
+        item.name: _json_value(value) if isinstance(value, Decimal) else value
+        for item in fields(record)
+        for value in [getattr(record, item.name)]
+    }
 
 
 class _Names:
