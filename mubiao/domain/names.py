@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 
 from mubiao.domain.numbers import normalise_text
 
@@ -62,3 +63,10 @@ def closest(name: str, candidates: list[str]) -> list[str]:
     scored = [(difflib.SequenceMatcher(None, wanted, squash(c)).ratio(), c) for c in dict.fromkeys(candidates)]
     best = max((score for score, _ in scored), default=0.0)
     return [c for score, c in scored if score == best] if best >= 0.4 else []
+
+
+def names_listed(names: Sequence[str], most: int = 20, more: str = "…等{count}个") -> str:
+    """Names joined with 、, the first `most` of them and then how many in all: a message naming 3,000
+    new units stays one readable line. `more` says the rest ({count}: how many names in all)."""
+    shown = "、".join(names[:most])
+    return shown if len(names) <= most else shown + more.format(count=len(names))

@@ -32,6 +32,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mubiao.domain.names import names_listed
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.problems import Problem
 from mubiao.files import write_whole
@@ -811,7 +812,8 @@ def plan_message(outcome: Any) -> str:
         "unchanged": counts.get("unchanged", 0),
     }
     if outcome.created_units:
-        text += _("；新建单位：%(units)s") % {"units": "、".join(unit.name for unit in outcome.created_units)}
+        names = [unit.name for unit in outcome.created_units]
+        text += _("；新建单位：%(units)s") % {"units": names_listed(names, more=str(_("…等{count}个")))}
     if outcome.conflicts:
         text += _("；与已填报数据不一致 %(count)s 处，已保留填报值") % {"count": len(outcome.conflicts)}
     if outcome.file_seen_before:

@@ -10,6 +10,7 @@ from django.core.management.base import CommandParser
 
 from mubiao.audit.services import Actor
 from mubiao.commands import MubiaoCommand, console, fail
+from mubiao.domain.names import names_listed
 from mubiao.orgunits.services import orgunit_tree_load
 
 
@@ -31,4 +32,5 @@ class Command(MubiaoCommand):
             created = orgunit_tree_load(tree=tree, actor=Actor.command_line())
         except (KeyError, ValueError) as error:
             fail(f"{path}：单位目录格式不对（{error}）")
-        console().print(f"新建单位 {len(created)} 个" + ("：" + "、".join(u.name for u in created) if created else ""))
+        listed = "：" + names_listed([unit.name for unit in created]) if created else ""
+        console().print(f"新建单位 {len(created)} 个{listed}")

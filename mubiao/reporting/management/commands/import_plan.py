@@ -32,6 +32,7 @@ from mubiao.tables.understanding import parse_mapping
 
 if TYPE_CHECKING:
     from mubiao.reporting.workflow import FigureConflict
+from mubiao.domain.names import names_listed
 
 
 def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
@@ -126,7 +127,7 @@ class Command(MubiaoCommand):
         if outcome.file_seen_before:
             out.print("此文件（相同内容）以前已导入过。")
         if outcome.created_units:
-            out.print("新建单位：" + "、".join(unit.name for unit in outcome.created_units))
+            out.print("新建单位：" + names_listed([unit.name for unit in outcome.created_units]))
         for change in outcome.changes:
             before, after = format_decimal(change.before) or "空", format_decimal(change.after) or "空"
             level = LEVEL_LABELS[change.level]
