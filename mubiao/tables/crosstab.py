@@ -150,10 +150,15 @@ def read_label(text: str, labels: Labels) -> None:
 
 _FIGURE = re.compile(r"^[+-]?[\d.,]+(%|万|亿)?$")
 _PLAIN_ASCII = re.compile(r"\A-?\d+(\.\d+)?\Z")
-BLANK, FIGURE, TEXT = 0, 1, 2
+#: What a cell holds, found once per cell: nothing, a figure to read by the rules, text, or a plain
+#: decimal ("1234.5", the bulk of a large table) that Decimal() reads as it stands.
+BLANK, FIGURE, TEXT, PLAIN = 0, 1, 2, 3
+FIGURES = (FIGURE, PLAIN)
 
 
 def _class_of(text: str) -> int:
+    if _PLAIN_ASCII.match(text):
+        return PLAIN
     if not text or text.isspace():
         return BLANK
     if text.isascii():
@@ -208,7 +213,7 @@ class CrosstabReader:
         return squash("".join(self.grid.rows[row]))
 
     def _value_cells(self, row: int) -> list[int]:
-        return [c for c, kind in enumerate(self.classes[row]) if kind == FIGURE]
+        return [c for c, kind in enumerate(self.classes[row]) if kind in FIGURES]
 
     def _is_data_row(self, row: int) -> bool:
         values = self._value_cells(row)
@@ -320,7 +325,7 @@ class CrosstabReader:
             if role is None and paths[column]:
                 role = STUB_ROLES.get(squash(paths[column][0]))
             classes = [self.classes[r][column] if column < len(self.classes[r]) else BLANK for r in body]
-            values, texts = classes.count(FIGURE), classes.count(TEXT)
+            values, texts = classes.count(FIGURE) + classes.count(PLAIN), classes.count(TEXT)
             if role is None and (texts or not paths[column]):
                 filled = [squash(self.cells[r][column]) for r in body if self.cells[r][column].strip()]
                 if filled and all(text in LEVEL_WORDS for text in filled):
@@ -619,7 +624,7 @@ class CrosstabReader:
                 try:
                     # A plain figure (the bulk of a large table) directly; anything else by the rules.
                     value = (
-                        Decimal(text) if _PLAIN_ASCII.match(text) else parse_quantity(text, indicator.unit_of_measure)
+                        Decimal(text) if classes[column] == PLAIN else parse_quantity(text, indicator.unit_of_measure)
                     )
                 except NumberFormatError as exc:
                     self.problems.append(Problem(str(exc), row=row + 1, column=column + 1, expected="数值或空白"))
