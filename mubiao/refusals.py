@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mubiao.domain.refusals import Refusal, Refused
 
@@ -67,9 +68,10 @@ WORDS: dict[str, Promise] = {
     "return": _("退回"),
     "unlock": _("解锁"),
     "attach": _("添加证明材料"),
-    "year": _("年"),
-    "quarter": _("季度"),
-    "month": _("月"),
+    # In a sentence ("is reported by the quarter"), not the column headings that share these words.
+    "year": pgettext_lazy("reporting frequency", "年"),
+    "quarter": pgettext_lazy("reporting frequency", "季度"),
+    "month": pgettext_lazy("reporting frequency", "月"),
 }
 
 #: Params whose value is one of WORDS' keys.

@@ -189,3 +189,18 @@ def test_a_correction_that_falls_below_the_quarter_before_needs_the_acknowledgem
     assert refused.data["value"][0].code == "ytd_below_previous"
     assert acknowledged.status_code == 200, acknowledged.json()
     assert ActualValue.objects.get(pk=second["id"]).value == Decimal(2)
+
+
+def test_a_month_for_a_quarterly_indicator_is_refused_in_english_with_the_frequency_as_a_word(
+    reporter, high_tech
+) -> None:
+    answer = reporter.post(
+        "/api/actuals/",
+        raw_body(high_tech, "5", period="2022-02"),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert answer.status_code == 400
+    assert answer.data["period"][0].code == "period_wrong_frequency"
+    assert answer.json()["period"] == ["“3. 高新技术企业” is reported by the quarter; it takes no figure for 2022-02"]
