@@ -148,16 +148,18 @@ class Command(MubiaoCommand):
                 )
             assert table is not None
             style = _STATUS_STYLE[row.status]
+            notes = [row.note] if row.note else []
+            if row.summed:
+                own = [f"市报{format_decimal(row.own)}"] if row.own is not None else []
+                notes = [f"{row.units_reported}/{row.units_expected}个单位已报", *own, *notes]
             table.add_row(
-                row.unit
-                + (f"\n[dim]汇总 {row.units_reported}/{row.units_expected} 个单位已报[/]" if row.summed else ""),
-                format_decimal(row.actual)
-                + (f"\n[dim]市报 {format_decimal(row.own)}[/]" if row.own is not None else ""),
+                row.unit + ("（汇总）" if row.summed else ""),
+                format_decimal(row.actual),
                 format_decimal(row.committed),
                 format_decimal(row.stretch),
                 fixed(row.rate_committed),
                 fixed(row.rate_stretch),
-                f"[{style}]{row.status.label}[/]" + (f" [dim]{row.note}[/]" if row.note else ""),
+                f"[{style}]{row.status.label}[/]" + (f" [dim]{' · '.join(notes)}[/]" if notes else ""),
                 str(row.rank or ""),
             )
         if table is not None:
