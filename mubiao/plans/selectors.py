@@ -56,6 +56,13 @@ def plan_source_files(plan: Plan) -> list[SourceFile]:
     return list(SourceFile.objects.filter(plan=plan).defer("content").order_by("-imported_at", "-id"))
 
 
+def plan_table_files(plan: Plan) -> frozenset[int]:
+    """The ids of the plan's source files that are decomposition tables — they gave targets — as opposed
+    to long tables of actual values: what a table's re-import may clear is what an earlier table gave."""
+    found = Target.objects.filter(indicator__plan=plan, source_file__isnull=False).order_by()
+    return frozenset(found.values_list("source_file_id", flat=True).distinct())
+
+
 def plan_list() -> list[Plan]:
     return list(Plan.objects.select_related("area").order_by("-start_year", "title"))
 

@@ -19,6 +19,7 @@ from mubiao.domain.readings import TableReading
 from mubiao.orgunits.selectors import area_find, unit_resolver
 from mubiao.plans.importing import ImportPreview, area_named, preview_file, read_file
 from mubiao.plans.models import Indicator, Plan, PlanUnit
+from mubiao.plans.selectors import plan_table_files
 from mubiao.plans.services import ActualFigure, ImportOutcome, plan_import_table
 from mubiao.reporting.workflow import FigureConflict, ImportedFigure, actuals_import_preview, actuals_import_write
 from mubiao.tables.mapping import LayoutMapping
@@ -65,6 +66,8 @@ def import_reading(
                 reason=f"导入 {name}",
                 blank_clears=True,
                 clear_missing_kinds=TABLE_ACTUAL_KINDS if outcome.actual_figures else frozenset(),
+                # A new plan holds nothing to clear; an existing one, only what its earlier tables gave.
+                clearable_sources=None if outcome.plan_created else plan_table_files(outcome.plan),
                 plan_is_new=outcome.plan_created,
             )
         for key in ("created", "updated", "cleared", "unchanged"):

@@ -20,7 +20,13 @@ from mubiao.audit.services import Actor, AuditEntry, audit_entries_write, audit_
 from mubiao.db import retry_once_if_raced
 from mubiao.domain.names import closest, squash
 from mubiao.domain.numbers import NumberFormatError, figure_refusal, is_blank, normalise_text, parse_decimal
-from mubiao.domain.periods import Period, parse_period_loosely, period_off_frequency, period_outside_plan
+from mubiao.domain.periods import (
+    Period,
+    parse_period_loosely,
+    period_off_frequency,
+    period_outside_plan,
+    year_end_twins,
+)
 from mubiao.domain.problems import Problem, TableError
 from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
 from mubiao.orgunits.selectors import UnitResolver
@@ -170,6 +176,18 @@ class _ActualsImport:
                         row=row.row,
                         column=row.period.column,
                         expected="每个指标、单位、期间一行",
+                    )
+                )
+                continue
+            twin = next((str(other) for other in year_end_twins(period) if (*item.key[:2], str(other)) in seen), None)
+            if twin is not None:
+                problems.append(
+                    Problem(
+                        f"与第{seen[(*item.key[:2], twin)]}行是同一时段（{period}与{twin}：全年与第四季度），"
+                        f"同一指标（{indicator.name}）、单位（{row.unit.text.strip()}）一年只能有其中之一",
+                        row=row.row,
+                        column=row.period.column,
+                        expected="全年或第四季度，二者取一",
                     )
                 )
                 continue

@@ -628,9 +628,18 @@ def _decide(
     *,
     blank_clears: bool,
     clear_missing_kinds: frozenset[str],
+    clearable_sources: frozenset[int] | None,
     for_update: bool,
 ) -> tuple[_Decisions, FiguresOutcome]:
     """What an import of these figures does to what is stored, decided before anything is written."""
+
+    def clearable(existing: ActualValue) -> bool:
+        return (
+            existing.origin == ActualOrigin.IMPORTED
+            and existing.value is not None
+            and (clearable_sources is None or existing.source_file_id in clearable_sources)
+        )
+
     stored_rows = ActualValue.objects.filter(indicator__plan=plan)
     if for_update:
         stored_rows = stored_rows.select_for_update()
@@ -659,7 +668,7 @@ def _decide(
             continue
         if figure.value is None:
             # A blank cell never clears a reported figure; an imported one only where blanks mean "cleared".
-            if blank_clears and existing.origin == ActualOrigin.IMPORTED and existing.value is not None:
+            if blank_clears and clearable(existing):
                 decisions.cleared.append(existing)
             else:
                 outcome.counts["unchanged"] += 1
@@ -673,12 +682,7 @@ def _decide(
             decisions.updated.append((existing, figure))
     if clear_missing_kinds:
         for key, existing in stored.items():
-            if (
-                key not in seen
-                and existing.period_kind in clear_missing_kinds
-                and existing.origin == ActualOrigin.IMPORTED
-                and existing.value is not None
-            ):
+            if key not in seen and existing.period_kind in clear_missing_kinds and clearable(existing):
                 decisions.cleared.append(existing)
     if decisions.updated or decisions.cleared:
         names = names or _Names(plan)
@@ -699,11 +703,18 @@ def actuals_import_preview(
     figures: Iterable[ImportedFigure],
     blank_clears: bool = False,
     clear_missing_kinds: frozenset[str] = frozenset(),
+    clearable_sources: frozenset[int] | None = None,
 ) -> FiguresOutcome:
     """What actuals_import_write would do, without writing: counts, changes and conflicts, for a preview."""
-    return _decide(plan, figures, blank_clears=blank_clears, clear_missing_kinds=clear_missing_kinds, for_update=False)[
-        1
-    ]
+    _decisions, outcome = _decide(
+        plan,
+        figures,
+        blank_clears=blank_clears,
+        clear_missing_kinds=clear_missing_kinds,
+        clearable_sources=clearable_sources,
+        for_update=False,
+    )
+    return outcome
 
 
 def actuals_import_write(
@@ -716,6 +727,7 @@ def actuals_import_write(
     reason: str,
     blank_clears: bool = False,
     clear_missing_kinds: frozenset[str] = frozenset(),
+    clearable_sources: frozenset[int] | None = None,
     plan_is_new: bool = False,
 ) -> FiguresOutcome:
     """Write the figures a table gives, inside the caller's transaction; the import's one writer.
@@ -724,7 +736,9 @@ def actuals_import_write(
     audit record of the import naming the file, its SHA-256 and the counts; each keeps its cell as
     provenance. An imported figure whose value changed is updated (version + 1), one a blank cell
     leaves (with `blank_clears`) or the table no longer has (`clear_missing_kinds`, e.g. {"year"}) is
-    cleared, each with its own audit record. A figure a unit reported is never changed or cleared:
+    cleared, each with its own audit record — of the imported figures only those from the files in
+    `clearable_sources` when it is given (a table clears what an earlier table gave, never what a
+    long table of actual values gave). A figure a unit reported is never changed or cleared:
     where the table differs, a FigureConflict is listed and the figure kept. The same file twice
     changes nothing. `plan_is_new` skips reading what is stored, for a plan created by this import.
     """
@@ -734,7 +748,12 @@ def actuals_import_write(
         outcome.counts["created"] = created
         return outcome
     decisions, outcome = _decide(
-        plan, figures, blank_clears=blank_clears, clear_missing_kinds=clear_missing_kinds, for_update=True
+        plan,
+        figures,
+        blank_clears=blank_clears,
+        clear_missing_kinds=clear_missing_kinds,
+        clearable_sources=clearable_sources,
+        for_update=True,
     )
     entries: list[AuditEntry] = []
     now = timezone.now()

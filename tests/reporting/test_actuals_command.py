@@ -156,3 +156,37 @@ def test_after_the_second_quarter_progress_shows_who_keeps_pace_with_the_calenda
     assert (rows["柳东"]["actual"], rows["柳东"]["expected"], rows["柳东"]["status_label"]) == (170, 169, "序时正常")
     assert (rows["北部"]["actual"], rows["北部"]["expected"], rows["北部"]["status_label"]) == (48, 50, "序时滞后")
     assert rows["鱼峰"]["status_label"] == "尚未填报"  # no figure yet for Q2
+
+
+def test_a_year_and_its_fourth_quarter_in_one_file_are_refused_at_the_second_row(
+    seed_plan: Plan, tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "twins.csv"
+    path.write_bytes(csv_bytes([["高新技术企业", "柳北", "2021", "5"], ["高新技术企业", "柳北", "2021-Q4", "6"]]))
+
+    assert run("actuals", "import", str(path)) == 2
+
+    error = capsys.readouterr().err
+    assert "第3行" in error and "与第2行是同一时段（2021-Q4与2021：全年与第四季度）" in error
+    assert not ActualValue.objects.filter(org_unit__short_name="柳北", period__in=["2021", "2021-Q4"]).exists()
+
+
+def test_reimporting_the_table_keeps_annual_figures_a_long_table_gave(
+    seed_plan: Plan, seed_bytes: bytes, tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "annual.csv"
+    path.write_bytes(csv_bytes([["2", "融水", "2020", "1"], ["1", "柳东", "2022", "2"]]))
+    assert run("actuals", "import", str(path)) == 0
+    table = tmp_path / "柳州分解表.txt"
+    table.write_bytes(seed_bytes)
+    capsys.readouterr()
+
+    assert run("import", str(table), "--format", "json") == 0
+
+    result = json.loads(capsys.readouterr().out)
+    assert (result["counts"]["cleared"], result["counts"]["updated"]) == (0, 0)
+    kept = ActualValue.objects.filter(period__in=["2020", "2022"], org_unit__short_name__in=["融水", "柳东"])
+    assert sorted((a.org_unit.short_name, a.period, int(a.value)) for a in kept) == [
+        ("柳东", "2022", 2),
+        ("融水", "2020", 1),
+    ]
