@@ -1,13 +1,17 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from mubiao.audit.admin import AuditedAdmin, NoDeleteAdmin
+from mubiao.audit.admin import NoDeleteAdmin
 from mubiao.plans.admin import ValueColumns
 from mubiao.reporting.models import ActualValue, Evidence
 
 
 @admin.register(ActualValue)
-class ActualValueAdmin(ValueColumns, AuditedAdmin):
+class ActualValueAdmin(ValueColumns, NoDeleteAdmin):
+    """Listed and shown only. A figure is entered, submitted, reviewed and unlocked through the reporting
+    pages and API, by the workflow (mubiao.reporting.workflow), which checks the value, the period, the
+    status and the version and records each step; a form here would skip every one of those rules."""
+
     list_display = ("indicator", "org_unit", "period", "shown_value", "source", "version")
     list_filter = ("indicator__plan", "period_kind", "year", "indicator")
     search_fields = ("org_unit__short_name", "org_unit__name", "indicator__name")
@@ -23,6 +27,12 @@ class ActualValueAdmin(ValueColumns, AuditedAdmin):
         "source_column",
         "version",
     )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ActualValue | None = None) -> bool:
+        return False
 
 
 @admin.register(Evidence)

@@ -145,3 +145,25 @@ def test_an_alias_added_in_the_admin_is_audited(admin_client, liuzhou) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
     record = AuditRecord.objects.filter(object_type="orgunits.orgunitalias").latest("id")
     assert (record.door, record.action, record.after["alias"]) == ("admin", "create", "融水县")
+
+
+def test_an_approved_figure_cannot_be_changed_or_added_in_the_admin(admin_client, seed_plan) -> None:
+    from mubiao.reporting.models import ActualValue
+
+    figure = ActualValue.objects.get(indicator__plan=seed_plan, indicator__number="3", org_unit__short_name="柳南")
+    before = (figure.value, figure.status, figure.version)
+
+    changed = admin_client.post(
+        f"/admin/reporting/actualvalue/{figure.pk}/change/",
+        {"indicator": figure.indicator_id, "org_unit": figure.org_unit_id, "period": figure.period, "value": "999"},
+    )
+    added = admin_client.post(
+        "/admin/reporting/actualvalue/add/",
+        {"indicator": figure.indicator_id, "org_unit": figure.org_unit_id, "period": "2018-Q4", "value": "-3.5"},
+    )
+
+    assert (changed.status_code, added.status_code) == (403, 403)
+    figure.refresh_from_db()
+    assert (figure.value, figure.status, figure.version) == before
+    assert not ActualValue.objects.filter(org_unit=figure.org_unit, period="2018-Q4").exists()
+    assert admin_client.get(f"/admin/reporting/actualvalue/{figure.pk}/change/").status_code == 200  # still shown
