@@ -28,8 +28,8 @@ TEXTS: dict[str, Promise] = {
     "value_not_finite": _("“%(indicator)s”的实际值须为数值"),
     "value_not_whole": _("“%(indicator)s”以“%(unit)s”计数，须为整数（填写的是%(value)s）"),
     "value_negative_count": _("“%(indicator)s”以“%(unit)s”计数，实际值不能为负数（填写的是%(value)s）"),
-    "value_too_many_places": _("实际值%(value)s的小数位数超过%(places)s位，保存时会被舍入"),
-    "value_too_many_digits": _("实际值%(value)s的整数部分超过%(digits)s位"),
+    "value_too_many_places": _("数值%(value)s的小数位数超过%(places)s位，保存时会被舍入"),
+    "value_too_many_digits": _("数值%(value)s的整数部分超过%(digits)s位"),
     "value_required": _("尚未填写实际值，不能提交（%(what)s）"),
     # periods
     "period_unreadable": _("“%(text)s”不是有效的期间（如 2019、2019-Q3、2019-07）"),

@@ -151,10 +151,10 @@ def format_decimal(value: Decimal | None) -> str:
     """Show a Decimal without a trailing '.0000': 12 not 12.0000, 1.5 not 1.5000; blank stays blank."""
     if value is None:
         return ""
-    normalised = value.normalize()
-    if normalised == normalised.to_integral():
-        return str(normalised.quantize(Decimal(1)))
-    return format(normalised, "f")
+    # Trailing zeros are cut from the text: normalize() and quantize() work to the context's 28 digits,
+    # and a 29-digit figure typed by mistake must still be shown as typed, not rounded or refused.
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # -- the figures people report ------------------------------------------------------------------
@@ -188,10 +188,18 @@ def figure_refusal(value: Decimal, *, unit_of_measure: str, indicator: str, fiel
             return Refusal("value_not_whole", field, {"indicator": indicator, "unit": unit, "value": shown})
         if value < 0:
             return Refusal("value_negative_count", field, {"indicator": indicator, "unit": unit, "value": shown})
+    return storage_refusal(value, field)
+
+
+def storage_refusal(value: Decimal, field: str = "value") -> Refusal | None:
+    """Why a finite figure cannot be stored exactly (more than 16 integer digits or 4 decimal places),
+    or None. Fast for the common case: a large table asks it of every value."""
+    if value.adjusted() >= INTEGER_DIGITS:  # the leading digit's place: 16 means a 17-digit integer part
+        return Refusal("value_too_many_digits", field, {"value": format_decimal(value), "digits": INTEGER_DIGITS})
     _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
-    if exponent < -DECIMAL_PLACES and value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)):
-        return Refusal("value_too_many_places", field, {"value": shown, "places": DECIMAL_PLACES})
-    if len(digits) + exponent > INTEGER_DIGITS:
-        return Refusal("value_too_many_digits", field, {"value": shown, "digits": INTEGER_DIGITS})
+    while exponent < -DECIMAL_PLACES and len(digits) > 1 and digits[-1] == 0:  # 12.50000: one place
+        digits, exponent = digits[:-1], exponent + 1
+    if exponent < -DECIMAL_PLACES and any(digits):
+        return Refusal("value_too_many_places", field, {"value": format_decimal(value), "places": DECIMAL_PLACES})
     return None

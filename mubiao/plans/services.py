@@ -26,7 +26,7 @@ from mubiao.audit.services import (
 from mubiao.db import db_datetime, insert_rows, retry_once_if_raced
 from mubiao.domain.milestones import infer_direction, infer_kind, infer_unit_of_measure, parse_milestones
 from mubiao.domain.names import kind_from_name
-from mubiao.domain.numbers import format_decimal
+from mubiao.domain.numbers import format_decimal, storage_refusal
 from mubiao.domain.periods import Period, period_outside_plan
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import CellValue, IndicatorReading, TableReading
@@ -43,6 +43,7 @@ from mubiao.plans.models import (
     Target,
     provenance_text,
 )
+from mubiao.refusals import refusal_text
 
 BULK_BATCH = 2000
 
@@ -137,7 +138,8 @@ def _field_limit(model: type[Any], name: str) -> int:
 
 
 def reading_fit_problems(reading: TableReading) -> list[Problem]:
-    """Texts of a table too long for the register, each named with its row: the preview and the commit both ask.
+    """Texts too long for the register and figures too long to store exactly, each named with its row (and
+    column): the preview and the commit both ask.
 
     The preview runs exactly this check, so a table it accepts cannot fail at commit on a text the
     preview could have named (a unit of measure longer than its column, say).
@@ -169,6 +171,14 @@ def reading_fit_problems(reading: TableReading) -> list[Problem]:
     for header in reading.units:
         check(header.name, PlanUnit, "header_name", "单位名称", header.row)
         check(header.name, OrgUnit, "name", "单位名称", header.row)
+    for cell in reading.values:
+        refused = storage_refusal(cell.value)
+        if refused is not None:
+            problems.append(
+                Problem(
+                    refusal_text(refused), row=cell.row, column=cell.column, expected="不超过16位整数、4位小数的数值"
+                )
+            )
     return problems
 
 

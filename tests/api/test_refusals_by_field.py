@@ -204,3 +204,11 @@ def test_a_month_for_a_quarterly_indicator_is_refused_in_english_with_the_freque
     assert answer.status_code == 400
     assert answer.data["period"][0].code == "period_wrong_frequency"
     assert answer.json()["period"] == ["“3. 高新技术企业” is reported by the quarter; it takes no figure for 2022-02"]
+
+
+def test_a_figure_of_29_digits_is_refused_under_value_not_a_server_error(reporter, high_tech) -> None:
+    answer = enter(reporter, high_tech, '"99999999999999999999999999999"')
+
+    assert answer.status_code == 400
+    assert answer.data["value"][0].code == "value_too_many_digits"
+    assert answer.json()["value"] == ["数值99999999999999999999999999999的整数部分超过16位"]

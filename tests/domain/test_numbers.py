@@ -37,3 +37,15 @@ def test_it_shows_decimals_without_trailing_zeros_and_blank_as_blank() -> None:
 @given(st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False, allow_infinity=False))
 def test_a_shown_value_reads_back_as_the_same_value(value: Decimal) -> None:
     assert parse_decimal(format_decimal(value)) == value
+
+
+def test_a_figure_longer_than_the_decimal_contexts_precision_is_shown_as_typed_and_refused_for_storage() -> None:
+    from mubiao.domain.numbers import storage_refusal
+
+    huge = Decimal("99999999999999999999999999999")
+
+    assert format_decimal(huge) == "99999999999999999999999999999"
+    refusal = storage_refusal(huge)
+    assert refusal is not None and refusal.code == "value_too_many_digits"
+    assert storage_refusal(Decimal("9999999999999999.1200")) is None
+    assert storage_refusal(Decimal("1.000010")) is not None

@@ -49,3 +49,34 @@ def test_the_command_line_dry_run_and_the_commit_both_refuse_with_exit_status_2(
     assert run("import", str(table)) == 2
     assert "超过20个字的上限" in capsys.readouterr().err
     assert not Plan.objects.exists()
+
+
+HUGE = "99999999999999999999999999999"  # 29 digits: more than Python's default 28-digit precision
+
+
+def table_with(row: int, column: int, text: str) -> bytes:
+    rows = [row_[:] for row_ in LIUZHOU_ROWS]
+    rows[row][column] = text
+    return csv(rows)
+
+
+@pytest.mark.usefixtures("no_seed_plan")
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (HUGE, f"数值{HUGE}的整数部分超过16位"),
+        ("7.12345", "数值7.12345的小数位数超过4位，保存时会被舍入"),
+    ],
+)
+def test_a_figure_too_long_to_store_is_refused_at_its_cell_by_preview_and_commit_alike(
+    liuzhou, actor, text, message
+) -> None:
+    table = table_with(3, 3, text)
+
+    previewed = preview_file(table, "科技.csv").understanding.problems
+    with pytest.raises(TableError) as committed:
+        import_table(content=table, filename="科技.csv", actor=actor)
+
+    assert [(p.row, p.column, p.message) for p in previewed] == [(4, 4, message)]
+    assert [p.message for p in committed.value.problems] == [message]
+    assert not Plan.objects.exists()

@@ -113,3 +113,13 @@ def test_separators_in_their_places_and_full_width_digits_are_read(
     figure = stored(high_tech)
     assert figure is not None
     assert (figure.value, figure.status) == (value, "draft")
+
+
+def test_a_figure_of_29_digits_is_refused_under_the_value_field_not_a_server_error(client, reporter, high_tech) -> None:
+    client.force_login(reporter)
+
+    response = save(client, high_tech, "99999999999999999999999999999")
+
+    assert response.status_code == 400
+    assert value_error(response) == "数值99999999999999999999999999999的整数部分超过16位"
+    assert stored(high_tech) is None
