@@ -257,6 +257,8 @@ class WrittenNumberJSONParser(JSONParser):
             return json.loads(text, parse_float=WrittenNumber, parse_constant=json.strict_constant)
         except (LookupError, ValueError) as error:  # an unknown charset, bad bytes, bad JSON
             raise ParseError(f"JSON parse error - {error}") from None
+        except RecursionError:  # [[[[… nested deeper than the parser goes: hostile, never a figure
+            raise ParseError("JSON parse error - nested too deeply") from None
 
 
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}], "nullable": True})

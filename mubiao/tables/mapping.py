@@ -67,6 +67,8 @@ class LayoutMapping:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MappingError(f"映射文件不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}") from exc
+        except RecursionError:
+            raise MappingError("映射文件嵌套过深，不是映射文件") from None
         return cls.from_dict(data)
 
 

@@ -212,3 +212,10 @@ def test_a_figure_of_29_digits_is_refused_under_value_not_a_server_error(reporte
     assert answer.status_code == 400
     assert answer.data["value"][0].code == "value_too_many_digits"
     assert answer.json()["value"] == ["数值99999999999999999999999999999的整数部分超过16位"]
+
+
+def test_json_nested_deeper_than_the_parser_goes_is_a_bad_request_not_a_server_error(reporter) -> None:
+    answer = reporter.post("/api/actuals/", "[" * 100_000, content_type="application/json")
+
+    assert answer.status_code == 400
+    assert "nested too deeply" in answer.json()["detail"]

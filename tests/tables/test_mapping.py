@@ -43,3 +43,8 @@ def test_null_ignore_lists_read_as_empty_and_blank_text_as_unset():
 def test_a_field_of_the_wrong_kind_is_refused_by_name(data, message):
     with pytest.raises(MappingError, match=message):
         LayoutMapping.from_dict(data)
+
+
+def test_a_mapping_file_nested_deeper_than_json_goes_is_refused_as_not_a_mapping() -> None:
+    with pytest.raises(MappingError, match="嵌套过深"):
+        LayoutMapping.from_json('{"a":' * 20_000 + "1" + "}" * 20_000)

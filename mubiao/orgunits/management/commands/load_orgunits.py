@@ -28,6 +28,8 @@ class Command(MubiaoCommand):
             fail(f"{path}：文件不存在")
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             fail(f"{path}：不是有效的 JSON（{error}）")
+        except RecursionError:
+            fail(f"{path}：JSON 嵌套过深，不是单位目录")
         try:
             created = orgunit_tree_load(tree=tree, actor=Actor.command_line())
         except (KeyError, ValueError) as error:
