@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from mubiao.domain.findings import Finding
 from mubiao.domain.milestones import MilestoneSpec
+from mubiao.domain.periods import Period, PeriodKind
 from mubiao.domain.validation import IndicatorFacts, PlanFacts, validate_plan
 from mubiao.domain.values import Comparison, Direction, IndicatorKind, Level
 from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, SourceFile, Target
@@ -146,7 +147,9 @@ def plan_facts(plan: Plan, *, with_actuals: bool = True) -> PlanFacts:
 
 
 def year_end_actuals(plan: Plan, *, unit_ids: list[int]) -> dict[tuple[int, int, int], Decimal]:
-    """(indicator id, unit id, year) → the year's last figure: the annual value, else the latest in-year one."""
+    """(indicator id, unit id, year) → the year's figure: the annual value, else one that ends the year
+    (Q4, December). A figure of part of a year (2019-Q2) is not the year's: the table's 实际 row and the
+    checks that compare with last year's actual wait for the year to end."""
     latest: dict[tuple[int, int, int], tuple[int, Decimal]] = {}
     # The table and its checks hold the official record: approved figures, which everyone may see.
     actuals = ActualValue.objects.official().filter(indicator__plan=plan, org_unit_id__in=unit_ids, value__isnull=False)
@@ -156,6 +159,8 @@ def year_end_actuals(plan: Plan, *, unit_ids: list[int]) -> dict[tuple[int, int,
         if value is None:
             continue
         rank = 13 if kind == "year" else (number * 3 if kind == "quarter" else number)
+        if rank < 12:
+            continue
         key = (indicator_id, unit_id, year)
         if key not in latest or rank >= latest[key][0]:
             latest[key] = (rank, value)
@@ -180,8 +185,9 @@ class LongRow:
 
 
 def plan_long_rows(plan: Plan) -> list[LongRow]:
-    """One row per stored value, in table order; blank cells are not rows."""
-    facts = plan_facts(plan)
+    """One row per stored value, in table order; blank cells are not rows. Targets by year; actual
+    values by their own period (2019, 2019-Q2, 2019-07), the official ones only: approved figures."""
+    facts = plan_facts(plan, with_actuals=False)
     unit_order = {name: index for index, name in enumerate([facts.city, *facts.units])}
     indicator_order = {i.key: (index, i) for index, i in enumerate(facts.indicators)}
     level_order = {"committed": 0, "stretch": 1, "actual": 2}
@@ -190,8 +196,31 @@ def plan_long_rows(plan: Plan) -> list[LongRow]:
         position, indicator = indicator_order[key]
         keyed.append(
             (
-                (position, year, level_order[level], unit_order[unit]),
-                LongRow(indicator.number, indicator.name, unit, year, level, value),
+                (position, year, level_order[level], unit_order[unit], 0, 0),
+                LongRow(indicator.number, indicator.name, unit, year, level, value, str(year)),
+            )
+        )
+    names = {column.org_unit_id: column.name for column in plan_columns(plan)} | {plan.area_id: plan.area.name}
+    actuals = ActualValue.objects.official().filter(indicator__plan=plan, value__isnull=False, org_unit_id__in=names)
+    for indicator_id, unit_id, year, period_text, figure in actuals.values_list(
+        "indicator_id", "org_unit_id", "year", "period", "value"
+    ):
+        if figure is None:
+            continue
+        position, indicator = indicator_order[str(indicator_id)]
+        period = Period.parse(period_text)
+        name = names[unit_id]
+        keyed.append(
+            (
+                (
+                    position,
+                    year,
+                    level_order["actual"],
+                    period.end_month,
+                    period.kind is PeriodKind.YEAR,
+                    unit_order[name],
+                ),
+                LongRow(indicator.number, indicator.name, name, year, "actual", figure, period_text),
             )
         )
     keyed.sort(key=lambda pair: pair[0])

@@ -144,6 +144,7 @@ def test_dump_gives_one_row_per_stored_value_with_the_city_under_its_name(seed_p
         "indicator": "国家级创新平台",
         "unit": "柳州市",
         "year": "2018",
+        "period": "2018",
         "level": "committed",
         "value": "2",
     }
@@ -154,10 +155,44 @@ def test_dump_gives_one_row_per_stored_value_with_the_city_under_its_name(seed_p
             "indicator": "高新技术企业",
             "unit": "三江",
             "year": "2018",
+            "period": "2018",
             "level": "actual",
             "value": "3",
         }
     ]
+
+
+def test_dump_lists_each_approved_figure_under_its_own_period_and_leaves_out_pending_ones(
+    seed_plan, capsys, actor
+) -> None:
+    from django.contrib.auth.models import User
+
+    from mubiao.accounts.models import Role
+    from mubiao.audit.models import Door
+    from mubiao.audit.services import Actor
+    from mubiao.orgunits.models import OrgUnit
+    from mubiao.reporting.workflow import actual_enter
+    from tests.figures import approved_actual
+
+    platforms = seed_plan.indicators.get(number="1")
+    yufeng = OrgUnit.objects.get(short_name="鱼峰")
+    approved_actual(indicator=platforms, org_unit=yufeng, period="2019-Q1", value=1, actor=actor)
+    approved_actual(indicator=platforms, org_unit=yufeng, period="2019-Q2", value=3, actor=actor)
+    reporter = User.objects.create_user(username="yufeng", password="x-Very-long-9")
+    Role.objects.create(user=reporter, kind="reporter", org_unit=yufeng)
+    actual_enter(  # a draft: not official, not in the dump
+        actor=Actor.for_user(reporter, Door.WEB), indicator=platforms, org_unit=yufeng, period="2019-Q3", value="7"
+    )
+
+    assert run("dump") == 0
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    yufeng_2019 = [
+        (r["period"], r["value"])
+        for r in rows
+        if (r["indicator_number"], r["unit"], r["level"]) == ("1", "鱼峰", "actual")
+    ]
+    assert yufeng_2019 == [("2019-Q1", "1"), ("2019-Q2", "3")]
 
 
 def test_dump_as_json_has_the_same_rows(seed_plan, capsys) -> None:
@@ -170,6 +205,7 @@ def test_dump_as_json_has_the_same_rows(seed_plan, capsys) -> None:
         "indicator": "高新技术企业",
         "unit": "柳州市",
         "year": 2018,
+        "period": "2018",
         "level": "actual",
         "value": 442,
     } in rows

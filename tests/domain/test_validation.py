@@ -189,3 +189,13 @@ def test_a_sum_finding_appears_exactly_when_the_total_differs_and_reports_the_di
     else:
         (finding,) = findings
         assert finding.expected - finding.found == gap
+
+
+def test_a_city_actual_is_not_compared_with_a_sum_still_waiting_for_units_with_a_target() -> None:
+    targets = row("1", 2019, "committed", 30, 甲=10, 乙=10, 丙=10)
+    partial = facts_with(flow(), cells={**targets, **row("1", 2019, "actual", 447, 甲=170)})
+    complete = facts_with(flow(), cells={**targets, **row("1", 2019, "actual", 447, 甲=170, 乙=100, 丙=100)})
+
+    assert [f for f in validate_plan(partial) if f.rule == "sum_mismatch"] == []
+    [mismatch] = [f for f in validate_plan(complete) if f.rule == "sum_mismatch"]
+    assert (mismatch.level, mismatch.expected, mismatch.found) == ("actual", D(447), D(370))

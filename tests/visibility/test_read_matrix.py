@@ -309,9 +309,10 @@ DOORS: dict[str, FigureDoor] = {
     "web unit scorecard": FigureDoor(web_unit, LIUNAN),
     "web rankings": FigureDoor(web_rankings, frozenset(ALL)),
     "web milestones": FigureDoor(web_milestones, MILESTONE_YEARS),
-    "web decomposition table": FigureDoor(web_plan_table, frozenset(APPROVED), takes_pending=False),
-    # The findings compare targets with the year's official actual (committed below last year's actual …).
-    "web findings": FigureDoor(web_findings, frozenset(APPROVED), takes_pending=False),
+    # The table's 实际 rows and its findings hold year-end figures (annual, Q4, December) only: the
+    # first-quarter figures here are none of them, so these doors show none — and never a pending one.
+    "web decomposition table": FigureDoor(web_plan_table, frozenset(), takes_pending=False),
+    "web findings": FigureDoor(web_findings, frozenset(), takes_pending=False),
     "web value history": FigureDoor(web_history, frozenset(ALL), signed_in=True, pending_rights_only=True),
     "api progress": FigureDoor(api_progress, frozenset(ALL)),
     "api rankings": FigureDoor(api_rankings, LIUNAN),

@@ -13,11 +13,11 @@ from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
 from mubiao.plans.selectors import PlanNotFound, plan_get, plan_long_rows
 
-COLUMNS = ["indicator_number", "indicator", "unit", "year", "level", "value"]
+COLUMNS = ["indicator_number", "indicator", "unit", "year", "period", "level", "value"]
 
 
 class Command(MubiaoCommand):
-    help = "以长表导出规划：每个已存的值一行（空白单元格不成行）。"
+    help = "以长表导出规划：每个已存的值一行（空白单元格不成行）；实际值按其期间，只含审核通过的。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("plan", nargs="?", help="规划编号或名称（只有一个规划时可省略）")
@@ -41,6 +41,7 @@ class Command(MubiaoCommand):
                         "indicator": r.indicator,
                         "unit": r.unit,
                         "year": r.year,
+                        "period": r.period,
                         "level": r.level,
                         "value": decimal_to_json(r.value),
                     }
@@ -51,4 +52,6 @@ class Command(MubiaoCommand):
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(COLUMNS)
         for r in rows:
-            writer.writerow([r.indicator_number, r.indicator, r.unit, r.year, r.level, format_decimal(r.value)])
+            writer.writerow(
+                [r.indicator_number, r.indicator, r.unit, r.year, r.period, r.level, format_decimal(r.value)]
+            )
