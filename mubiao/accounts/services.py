@@ -29,7 +29,7 @@ from mubiao.audit.models import Door
 from mubiao.audit.services import Actor, audit_record, snapshot
 from mubiao.domain.names import closest
 from mubiao.orgunits.models import Department, OrgUnit
-from mubiao.orgunits.selectors import area_find
+from mubiao.orgunits.selectors import area_find, units_named
 
 #: A role as people write it: its kind and the name of its scope (a unit, a department) or None.
 RoleSpec = tuple[str, str | None]
@@ -121,7 +121,12 @@ def scope_resolve(kind: str, scope: str | None) -> Scope:
         example = "reporter:柳南" if kind == RoleKind.REPORTER else "reviewer:市科技局"
         raise AccountError(_("%(role)s须指定范围，例如 %(example)s") % {"role": label, "example": example})
     if kind == RoleKind.REPORTER:
-        unit = area_find(scope)
+        meant = units_named(scope)
+        if len(meant) > 1:
+            raise AccountError(
+                _("“%(name)s”可指多个单位：%(units)s；请写单位全称") % {"name": scope, "units": _units_listed(meant)}
+            )
+        unit = meant[0] if meant else area_find(scope)
         if unit is None:
             raise AccountError(
                 _("找不到单位“%(name)s”") % {"name": scope}
@@ -135,6 +140,10 @@ def scope_resolve(kind: str, scope: str | None) -> Scope:
             + _suggest(scope, list(Department.objects.values_list("name", flat=True)))
         )
     return Scope(department=department)
+
+
+def _units_listed(units: list[OrgUnit]) -> str:
+    return "、".join(f"{unit.parent.name}{unit.name}" if unit.parent else unit.name for unit in units)
 
 
 def _suggest(name: str, candidates: list[str]) -> str:

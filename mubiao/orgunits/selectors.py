@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from mubiao.domain.names import closest, squash, stem
 from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
 
@@ -29,6 +31,19 @@ def area_find(name: str) -> OrgUnit | None:
         if squash(unit.name) == wanted:
             return unit
     return None
+
+
+def units_named(name: str) -> list[OrgUnit]:
+    """Every unit a name could mean — by full name, short name or alias (spaces and widths ignored) —
+    for a door that must not pick one of two 柳南 silently."""
+    wanted = squash(name)
+    if not wanted:
+        return []
+    found = {
+        *OrgUnit.objects.filter(Q(name__in=[name, wanted]) | Q(short_name__in=[name, wanted])),
+        *(alias.unit for alias in OrgUnitAlias.objects.select_related("unit").filter(alias__in=[name, wanted])),
+    }
+    return sorted(found, key=lambda unit: unit.pk)
 
 
 def descendants(area: OrgUnit) -> list[OrgUnit]:

@@ -476,8 +476,7 @@ def overview_page(plan: Plan, selection: Selection) -> OverviewPage:
                 "years": [str(year) for year in city_by_year],
                 # A sum still waiting for units is not the city's figure of the year: no point drawn.
                 "actual": [
-                    None if row.status is Status.PARTIAL else _chart_number(row.actual)
-                    for row in city_by_year.values()
+                    None if row.status is Status.PARTIAL else _chart_number(row.actual) for row in city_by_year.values()
                 ],
                 "committed": [_chart_number(row.committed) for row in city_by_year.values()],
                 "labels": _series_labels(),

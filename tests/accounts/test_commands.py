@@ -220,3 +220,20 @@ def test_demo_accounts_without_the_example_plan_skips_the_scoped_ones_and_says_w
 
 def test_the_mubiao_command_knows_users_and_demo_accounts() -> None:
     assert (COMMANDS["users"], COMMANDS["demo-accounts"]) == ("users", "demo_accounts")
+
+
+def test_a_unit_name_two_areas_share_is_refused_as_ambiguous_and_the_full_name_is_taken(
+    seed_plan, actor, capsys
+) -> None:
+    from mubiao.orgunits.models import OrgUnit
+    from mubiao.orgunits.services import orgunit_create
+
+    other_city = orgunit_create(name="测试市", short_name="测试", kind="city", actor=actor)
+    orgunit_create(name="柳南", short_name="柳南", kind="district", parent=other_city, actor=actor)
+
+    assert run("users", "create", "amb", "--role", "reporter:柳南", "--password", GOOD_PASSWORD) == 2
+    assert "“柳南”可指多个单位：柳州市柳南区、测试市柳南；请写单位全称" in capsys.readouterr().err
+    assert not User.objects.filter(username="amb").exists()
+
+    assert run("users", "create", "amb", "--role", "reporter:柳南区", "--password", GOOD_PASSWORD) == 0
+    assert Role.objects.get(user__username="amb").org_unit == OrgUnit.objects.get(name="柳南区")
