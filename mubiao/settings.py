@@ -7,6 +7,7 @@ SQLite file under var/), MUBIAO_SECRET_KEY, MUBIAO_DEBUG, MUBIAO_ALLOWED_HOSTS, 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -17,7 +18,31 @@ VAR_DIR = Path(os.environ.get("MUBIAO_VAR_DIR", PROJECT_DIR / "var"))
 
 # Off unless switched on explicitly (`make run` does): Django's debug pages list settings and URL patterns.
 DEBUG = os.environ.get("MUBIAO_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("MUBIAO_SECRET_KEY") or "dev-only-secret-key-change-me-in-production-0123456789"
+
+
+def _secret_key() -> str:
+    """MUBIAO_SECRET_KEY, else this installation's own key, drawn once at random and kept in var/secret_key
+    (readable by its owner only): no two installations share a key, and none is written in the code."""
+    given = os.environ.get("MUBIAO_SECRET_KEY")
+    if given:
+        return given
+    kept = VAR_DIR / "secret_key"
+    try:
+        return kept.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    try:
+        descriptor = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process drew one first: use theirs
+        return kept.read_text(encoding="ascii").strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as out:
+        out.write(key)
+    return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("MUBIAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
