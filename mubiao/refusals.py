@@ -42,6 +42,10 @@ TEXTS: dict[str, Promise] = {
         "“%(indicator)s”是年初至今累计的新增量，%(period)s的累计值%(value)s低于%(previous_period)s的%(previous)s；"
         "如确属更正，请确认后再保存"
     ),
+    "ytd_above_next": _(
+        "“%(indicator)s”是年初至今累计的新增量，%(period)s的累计值%(value)s高于其后%(next_period)s的%(next)s；"
+        "如确属更正，请确认后再保存"
+    ),
     # who and what
     "unit_not_in_plan": _("%(unit)s不是规划“%(plan)s”的填报单位"),
     "status_forbids_approved": _("已通过的数据不能%(action)s（%(what)s）；如需更正，请管理员解锁"),

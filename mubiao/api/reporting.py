@@ -298,8 +298,9 @@ def _acknowledged_field() -> serializers.BooleanField:
         required=False,
         default=False,
         help_text=(
-            "确认累计值低于上一期（流量指标年初至今累计下降时须确认，否则答复 400，代码 ytd_below_previous）。"
-            "Confirms a year-to-date figure below the period before (else 400, code ytd_below_previous)."
+            "确认累计值与本年其他期间不衔接（低于之前一期或高于之后一期；流量指标须确认，否则答复 400，"
+            "代码 ytd_below_previous 或 ytd_above_next）。Confirms a year-to-date figure below an earlier "
+            "period's or above a later one's (else 400, code ytd_below_previous or ytd_above_next)."
         ),
     )
 

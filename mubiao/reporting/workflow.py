@@ -39,10 +39,10 @@ from mubiao.db import db_datetime, insert_rows
 from mubiao.domain.numbers import NumberFormatError, figure_refusal, format_decimal, parse_decimal
 from mubiao.domain.periods import (
     Period,
+    PeriodKind,
     parse_period_loosely,
     period_off_frequency,
     period_outside_plan,
-    previous_in_year,
     year_end_twins,
 )
 from mubiao.domain.refusals import Refusal, Refused
@@ -197,32 +197,46 @@ def _check_no_year_end_twin(indicator: Indicator, org_unit: OrgUnit, period: Per
 
 
 def ytd_fall(indicator: Indicator, org_unit_id: int, period: Period, value: Decimal | None) -> Refusal | None:
-    """A flow's year-to-date figure below the unit's figure for the period before: worth a second look.
+    """A flow's year-to-date figure out of step with the unit's other figures of the year: below the
+    latest earlier one, or above the earliest later one. Worth a second look.
 
-    In-year figures of a flow are cumulative, so a fall means a correction or a typo; the reporter
-    must acknowledge it, and the reviewer sees it.
+    In-year figures of a flow are cumulative, so a fall means a correction or a typo — whichever of the
+    two figures was entered last; a period left out between them (Q2 of Q1 and Q3) does not hide it.
+    The reporter must acknowledge it, and the reviewer sees it.
     """
-    previous = previous_in_year(period)
-    if value is None or previous is None or indicator.kind != IndicatorKind.FLOW:
+    if value is None or period.kind is PeriodKind.YEAR or indicator.kind != IndicatorKind.FLOW:
         return None
-    earlier = (
-        ActualValue.objects.filter(indicator=indicator, org_unit_id=org_unit_id, period=str(previous))
-        .values_list("value", flat=True)
-        .first()
-    )
-    if earlier is None or value >= earlier:
-        return None
-    return Refusal(
-        "ytd_below_previous",
-        "value",
-        {
-            "indicator": _indicator_label(indicator),
-            "period": str(period),
-            "value": format_decimal(value),
-            "previous_period": str(previous),
-            "previous": format_decimal(earlier),
-        },
-    )
+    others: dict[int, Decimal] = {
+        number: figure
+        for number, figure in ActualValue.objects.filter(
+            indicator=indicator,
+            org_unit_id=org_unit_id,
+            year=period.year,
+            period_kind=period.kind.value,
+            value__isnull=False,
+        )
+        .exclude(period_number=period.number)
+        .values_list("period_number", "value")
+        if figure is not None
+    }
+    earlier = [number for number in others if number < period.number]
+    later = [number for number in others if number > period.number]
+    shown = {"indicator": _indicator_label(indicator), "period": str(period), "value": format_decimal(value)}
+    if earlier and value < others[max(earlier)]:
+        before = Period(period.year, period.kind, max(earlier))
+        return Refusal(
+            "ytd_below_previous",
+            "value",
+            {**shown, "previous_period": str(before), "previous": format_decimal(others[max(earlier)])},
+        )
+    if later and value > others[min(later)]:
+        after = Period(period.year, period.kind, min(later))
+        return Refusal(
+            "ytd_above_next",
+            "value",
+            {**shown, "next_period": str(after), "next": format_decimal(others[min(later)])},
+        )
+    return None
 
 
 # -- entering ------------------------------------------------------------------------------------------

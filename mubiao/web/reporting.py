@@ -257,7 +257,8 @@ class EntryPage:
     lead_departments: str
     reviewed: str
     submitted: str
-    #: A stored figure's year-to-date fall (the workflow's `ytd_below_previous`), or "".
+    #: A stored year-to-date figure out of step with the year's others (the workflow's `ytd_below_previous`
+    #: or `ytd_above_next`), or "".
     warning: str = ""
     #: The save was refused until the reporter confirms the fall: the form offers the tick box.
     needs_acknowledgement: bool = False

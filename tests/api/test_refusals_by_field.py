@@ -191,6 +191,31 @@ def test_a_correction_that_falls_below_the_quarter_before_needs_the_acknowledgem
     assert ActualValue.objects.get(pk=second["id"]).value == Decimal(2)
 
 
+def test_a_fall_across_a_quarter_not_reported_is_refused_until_acknowledged(reporter, platforms) -> None:
+    enter(reporter, platforms, "5", period="2022-Q1")
+
+    refused = enter(reporter, platforms, "2", period="2022-Q3")
+
+    assert refused.status_code == 400
+    assert refused.data["value"][0].code == "ytd_below_previous"
+    assert "2022-Q3的累计值2低于2022-Q1的5" in refused.json()["value"][0]
+
+
+def test_a_figure_above_a_later_quarters_is_refused_until_acknowledged(reporter, platforms) -> None:
+    enter(reporter, platforms, "5", period="2022-Q1")
+    enter(reporter, platforms, "6", period="2022-Q3")
+
+    refused = enter(reporter, platforms, "9", period="2022-Q2")
+    acknowledged = enter(reporter, platforms, "9", period="2022-Q2", acknowledged=True)
+
+    assert refused.status_code == 400
+    assert refused.data["value"][0].code == "ytd_above_next"
+    assert refused.json()["value"] == [
+        "“1. 国家级创新平台”是年初至今累计的新增量，2022-Q2的累计值9高于其后2022-Q3的6；如确属更正，请确认后再保存"
+    ]
+    assert acknowledged.status_code == 201
+
+
 def test_a_month_for_a_quarterly_indicator_is_refused_in_english_with_the_frequency_as_a_word(
     reporter, high_tech
 ) -> None:
