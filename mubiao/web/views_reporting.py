@@ -75,6 +75,15 @@ def _denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
     return render(request, "web/reporting_denied.html", {"message": str(error) or _("无权访问")}, status=403)
 
 
+def _unseen_or_denied(request: HttpRequest, error: PermissionDenied, actual: ActualValue) -> HttpResponse:
+    """A refusal about a figure: 404 when the figure is pending — to a reader who may not see it, it does
+    not exist (as the API answers) — 403 when it is approved, which anyone may know of. Either way the
+    attempt is already recorded as a security event by `require`."""
+    if actual.status != ActualStatus.APPROVED:
+        raise Http404(_("找不到该数据"))
+    return _denied(request, error)
+
+
 def _lead_department_ids(indicator: Indicator) -> list[int]:
     return [department.pk for department in indicator.lead_departments.all()]
 
@@ -333,7 +342,7 @@ def value_history(request: HttpRequest, actual_id: int) -> HttpResponse:
             lead_department_ids=_lead_department_ids(actual.indicator),
         )
     except PermissionDenied as error:
-        return _denied(request, error)
+        return _unseen_or_denied(request, error, actual)
     context = {
         "actual": actual,
         "what": _describe(actual),
@@ -351,7 +360,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
     try:
         content = evidence_read(actor=_actor(request), evidence=evidence)
     except PermissionDenied as error:
-        return _denied(request, error)
+        return _unseen_or_denied(request, error, evidence.actual)
     except WorkflowError as error:
         raise Http404(str(error)) from error
     response = HttpResponse(content, content_type=evidence.content_type or "application/octet-stream")

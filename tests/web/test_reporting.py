@@ -412,8 +412,23 @@ def test_another_units_reporter_may_not_download_pending_evidence(client, report
     )
     client.force_login(person("liubei", "reporter", org_unit=unit("柳北")))
     response = client.get(reverse("web:evidence_download", args=[evidence.pk]))
+    nonexistent = client.get(reverse("web:evidence_download", args=[evidence.pk + 1000]))
 
-    assert response.status_code == 403
+    # As if it did not exist — the answer for an id that does not — yet recorded as a refused attempt.
+    assert (response.status_code, nonexistent.status_code) == (404, 404)
+    assert AuditRecord.objects.filter(action="denied", actor_label="liubei").count() == 1
+
+
+def test_a_pending_figures_history_outside_the_readers_scope_answers_as_if_it_did_not_exist(
+    client, reporter, high_tech
+):
+    figure = draft(high_tech, reporter)
+    client.force_login(person("liubei", "reporter", org_unit=unit("柳北")))
+
+    response = client.get(reverse("web:value_history", args=[figure.pk]))
+    nonexistent = client.get(reverse("web:value_history", args=[figure.pk + 1000]))
+
+    assert (response.status_code, nonexistent.status_code) == (404, 404)
     assert AuditRecord.objects.filter(action="denied", actor_label="liubei").count() == 1
 
 
