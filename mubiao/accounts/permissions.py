@@ -19,6 +19,7 @@ from typing import TypeAlias
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy
 
 from mubiao.accounts.models import Role, RoleKind
 from mubiao.audit.services import Actor, audit_record
@@ -47,6 +48,18 @@ class Action(StrEnum):
             "unlock": "解锁",
             "administer": "管理",
         }[self.value]
+
+
+#: A refusal in the reader's language; the audit log keeps its Chinese (`无权` + the action's label).
+NOT_ALLOWED = {
+    "view": gettext_lazy("无权查看"),
+    "view_pending": gettext_lazy("无权查看未审核数据"),
+    "enter": gettext_lazy("无权填报"),
+    "submit": gettext_lazy("无权提交"),
+    "review": gettext_lazy("无权审核"),
+    "unlock": gettext_lazy("无权解锁"),
+    "administer": gettext_lazy("无权管理"),
+}
 
 
 @dataclass(frozen=True)
@@ -172,4 +185,4 @@ def require(
                 after={"action": action.value, "org_unit": org_unit_id, "departments": departments},
                 reason=message,
             )
-    raise PermissionDenied(message)
+    raise PermissionDenied(str(NOT_ALLOWED[action.value]))

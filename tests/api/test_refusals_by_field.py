@@ -244,3 +244,16 @@ def test_json_nested_deeper_than_the_parser_goes_is_a_bad_request_not_a_server_e
 
     assert answer.status_code == 400
     assert "nested too deeply" in answer.json()["detail"]
+
+
+def test_a_refused_step_is_answered_in_the_clients_language(reporter, high_tech) -> None:
+    figure = enter(reporter, high_tech, "5").json()
+    reporter.post(f"/api/actuals/{figure['id']}/submit/", {"version": 1}, format="json")
+
+    english = reporter.post(
+        f"/api/actuals/{figure['id']}/approve/", {"version": 2}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    chinese = reporter.post(f"/api/actuals/{figure['id']}/approve/", {"version": 2}, format="json")
+
+    assert (english.status_code, english.json()["detail"]) == (403, "You may not review this figure")
+    assert (chinese.status_code, chinese.json()["detail"]) == (403, "无权审核")
