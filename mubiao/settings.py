@@ -18,6 +18,8 @@ VAR_DIR = Path(os.environ.get("MUBIAO_VAR_DIR", PROJECT_DIR / "var"))
 
 # Off unless switched on explicitly (`make run` does): Django's debug pages list settings and URL patterns.
 DEBUG = os.environ.get("MUBIAO_DEBUG", "0") == "1"
+# A form sent without its token gets the site's own 403 page, saying what to do, not Django's bare one.
+CSRF_FAILURE_VIEW = "mubiao.web.views.csrf_failure"
 
 
 def _secret_key() -> str:

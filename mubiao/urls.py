@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("mubiao.web.urls")),
 ]
 
+# The site's own pages where Django would answer with its bare ones (403, 404 and 500 are templates).
+handler400 = "mubiao.web.views.bad_request"
+
 admin.site.site_header = "mubiao 目标分解管理后台"
 admin.site.site_title = "mubiao"
 admin.site.index_title = "数据管理"

@@ -36,3 +36,17 @@ def plan_findings(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_or_404(plan_id)
     page = findings_page(plan_table(plan), chosen_severity(request.GET.get("severity")))
     return render(request, "web/findings.html", {"page": page, "plan": plan})
+
+
+# -- the site's own error pages for what Django would answer with its bare ones ----------------------
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400: a request the site cannot take (a malformed upload, a suspicious file name), in the site's page."""
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """403 for a form sent without its page's token — most often a page left open across a new sign-in."""
+    message = _("表单已过期（可能在其他窗口重新登录过），请返回上一页、刷新后再提交。")
+    return render(request, "403.html", {"exception": message}, status=403)

@@ -9,9 +9,12 @@ import sys
 import lxml.html
 import pytest
 from django.conf import settings as django_settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.test import Client
 from django.urls import include, path
+
+from mubiao.urls import handler400 as site_handler400
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -24,12 +27,18 @@ def broken(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a bug, with a secret detail")
 
 
+def suspicious(request: HttpRequest) -> HttpResponse:
+    raise SuspiciousOperation("a file name of 900 characters")
+
+
 # The site's own URLs, and two test-only pages that fail.
 urlpatterns = [
     path("test-only/forbidden/", forbidden),
     path("test-only/broken/", broken),
+    path("test-only/suspicious/", suspicious),
     path("", include("mubiao.urls")),
 ]
+handler400 = site_handler400  # as the site's own URL map names it
 
 
 def parse(response: HttpResponse) -> lxml.html.HtmlElement:
@@ -107,3 +116,23 @@ def test_the_500_page_speaks_english_when_english_is_chosen(english) -> None:
 
     assert response.status_code == 500
     assert heading(response) == "Server error"
+
+
+def test_a_request_the_site_cannot_take_answers_the_sites_400_page(client) -> None:
+    response = client.get("/test-only/suspicious/")
+
+    assert response.status_code == 400
+    assert heading(response) == "请求有误"
+    assert "900 characters" not in response.content.decode()
+
+
+def test_a_form_sent_without_its_token_answers_the_sites_403_page_saying_what_to_do(seed_plan) -> None:
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/accounts/login/", {"username": "someone", "password": "x"})
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert heading(response) == "无权访问"
+    assert "表单已过期（可能在其他窗口重新登录过），请返回上一页、刷新后再提交。" in html
+    assert "DEBUG" not in html
