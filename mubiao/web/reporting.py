@@ -450,10 +450,13 @@ class ReminderView:
     returned: int
 
 
-def reminder_views(reminders: Mapping[str, Mapping[str, int]]) -> list[ReminderView]:
-    """The units with something late or sent back, the most overdue first."""
+def reminder_views(reminders: Mapping[str, Mapping[str, int]], *, with_returned: bool = True) -> list[ReminderView]:
+    """The units with something late or sent back, the most overdue first; without `with_returned`,
+    late only (how many figures were sent back is a fact about pending figures)."""
     rows = [
-        ReminderView(unit=unit, overdue=counts.get("overdue", 0), returned=counts.get("returned", 0))
+        ReminderView(
+            unit=unit, overdue=counts.get("overdue", 0), returned=counts.get("returned", 0) if with_returned else 0
+        )
         for unit, counts in reminders.items()
     ]
     return sorted(

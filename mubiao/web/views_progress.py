@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from mubiao.plans.models import Plan
 from mubiao.reporting.due import reminders
+from mubiao.reporting.selectors import pending_switch_offered
 from mubiao.web.dashboard import (
     DashboardQueryError,
     Selection,
@@ -53,7 +54,10 @@ def progress_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
         plan_id,
         "web/progress_overview.html",
         overview_page,
-        lambda plan: {"reminders": reminder_views(reminders(plan=plan))},
+        # Returned figures are pending ones: their count only for readers who may see the plan's pending figures.
+        lambda plan: {
+            "reminders": reminder_views(reminders(plan=plan), with_returned=pending_switch_offered(plan, request.user))
+        },
     )
 
 

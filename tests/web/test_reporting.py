@@ -447,11 +447,24 @@ def test_the_top_bar_offers_reporting_to_reporters_and_review_to_reviewers(clien
 def test_the_overview_reminds_which_units_are_late_or_returned(client, seed_plan, reporter, reviewer, high_tech):
     actual = submitted(high_tech, reporter)
     actual_return(actor=as_actor(reviewer), actual=actual, reason="请核实", expected_version=actual.version)
+    client.force_login(reviewer)
     page = parse(client.get(reverse("web:progress", args=[seed_plan.pk])))
 
     liunan = page.xpath("//li[@class='reminder'][span[@class='reminder-unit']='柳南']")[0]
     assert "退回 1" in text_of(liunan)
     assert "逾期" in text_of(liunan)
+
+
+def test_an_anonymous_visitor_is_reminded_who_is_late_but_not_told_of_returned_figures(
+    client, seed_plan, reporter, reviewer, high_tech
+):
+    actual = submitted(high_tech, reporter)
+    actual_return(actor=as_actor(reviewer), actual=actual, reason="请核实", expected_version=actual.version)
+
+    page = parse(client.get(reverse("web:progress", args=[seed_plan.pk])))
+
+    liunan = page.xpath("//li[@class='reminder'][span[@class='reminder-unit']='柳南']")[0]
+    assert "逾期" in text_of(liunan) and "退回" not in text_of(liunan)
 
 
 def test_the_pending_switch_counts_figures_not_yet_approved(client, seed_plan, reporter, high_tech):
