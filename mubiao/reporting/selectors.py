@@ -490,7 +490,7 @@ def _mismatch_note(own: Decimal | None, summed: Decimal | None, mismatch: Decima
     return gettext("市报数%(own)s与各单位汇总%(summed)s不符（相差%(gap)s）") % {
         "own": format_decimal(own),
         "summed": format_decimal(summed),
-        "gap": format_decimal(mismatch),
+        "gap": format_decimal(abs(mismatch)),  # the sign is in which is larger; `mismatch` keeps it
     }
 
 

@@ -119,3 +119,16 @@ def test_a_milestone_of_units_that_add_up_counts_their_sum_not_the_citys_own_fig
     milestone = next(m for m in progress.milestones if (m.year, m.level) == (2020, "committed"))
 
     assert (milestone.reached, milestone.upto_year) == (Decimal(7), 2019)
+
+
+def test_a_city_figure_below_its_units_sum_says_by_how_much_without_a_minus_sign(seed_plan, actor) -> None:
+    platforms = seed_plan.indicators.get(number="1")
+    units = units_with_a_target(seed_plan, "1", 2019)
+    for unit in units:
+        approved_actual(indicator=platforms, org_unit=unit, period="2019", value=2, actor=actor)
+    approved_actual(indicator=platforms, org_unit=seed_plan.area, period="2019", value=1, actor=actor)
+
+    row = city_row(seed_plan, 2019, "1")
+
+    assert row.mismatch == Decimal(1 - 2 * len(units))
+    assert row.note == f"市报数1与各单位汇总{2 * len(units)}不符（相差{2 * len(units) - 1}）"
