@@ -326,8 +326,12 @@ def _version_field(*, required: bool = True) -> serializers.IntegerField:
 
 
 def _note_field() -> serializers.CharField:
+    # The limit is the workflow's (note_too_long), the same for every door.
     return serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, help_text="填报说明。Note.", trim_whitespace=True
+        required=False,
+        allow_blank=True,
+        help_text="填报说明，至多2000字。Note, 2,000 characters at most.",
+        trim_whitespace=True,
     )
 
 

@@ -196,6 +196,10 @@ def _check_no_year_end_twin(indicator: Indicator, org_unit: OrgUnit, period: Per
         raise WorkflowError(Refusal("period_year_and_q4", "period", {"period": str(period), "other": other}))
 
 
+#: A reporter's note explains a figure in a few sentences; a longer text belongs in an attached file.
+NOTE_LIMIT = 2000
+
+
 def ytd_fall(indicator: Indicator, org_unit_id: int, period: Period, value: Decimal | None) -> Refusal | None:
     """A flow's year-to-date figure out of step with the unit's other figures of the year: below the
     latest earlier one, or above the earliest later one. Worth a second look.
@@ -276,6 +280,8 @@ def actual_enter(
     _check_unit_in_plan(indicator, org_unit)
     parsed_value = figure_parse(indicator, value)
     note = (note or "").strip()
+    if len(note) > NOTE_LIMIT:
+        raise WorkflowError(Refusal("note_too_long", "note", {"length": len(note), "limit": NOTE_LIMIT}))
     try:
         with transaction.atomic():
             return _enter(actor, indicator, org_unit, parsed_period, parsed_value, note, expected_version, acknowledged)

@@ -257,3 +257,12 @@ def test_a_refused_step_is_answered_in_the_clients_language(reporter, high_tech)
 
     assert (english.status_code, english.json()["detail"]) == (403, "You may not review this figure")
     assert (chinese.status_code, chinese.json()["detail"]) == (403, "无权审核")
+
+
+def test_a_note_longer_than_the_limit_is_refused_under_note(reporter, high_tech) -> None:
+    answer = enter(reporter, high_tech, "5", note="说" * 2001)
+
+    assert answer.status_code == 400
+    assert answer.data["note"][0].code == "note_too_long"
+    assert answer.json()["note"] == ["填报说明有2001个字，超过2000个字的上限；较长的说明请作为证明材料上传"]
+    assert nothing_stored(high_tech)

@@ -123,3 +123,13 @@ def test_a_figure_of_29_digits_is_refused_under_the_value_field_not_a_server_err
     assert response.status_code == 400
     assert value_error(response) == "数值99999999999999999999999999999的整数部分超过16位"
     assert stored(high_tech) is None
+
+
+def test_a_note_longer_than_the_limit_is_refused_under_the_note_field(client, reporter, high_tech) -> None:
+    client.force_login(reporter)
+
+    response = client.post(entry_url(high_tech), {"value": "5", "note": "说" * 2001, "version": "", "save": "1"})
+
+    assert response.status_code == 400
+    assert "填报说明有2001个字，超过2000个字的上限" in response.content.decode()
+    assert stored(high_tech) is None
