@@ -276,11 +276,12 @@ class CompositeScore:
     score: Decimal | None
     terms: tuple[ScoreTerm, ...] = field(default_factory=tuple)
     rank: int | None = None
+    has_targets: bool = False  # without a score: it has targets, but no figure counted yet
 
     def explanation(self) -> str:
         """The score written out term by term, as a bulletin would: 0.5×1.2 + 0.5×0.9 = 1.05."""
         if self.score is None:
-            return "无目标，不参与综合排名"
+            return UNSCORED_WAITING if self.has_targets else UNSCORED_NO_TARGET
         total = sum((term.weight for term in self.terms), ZERO)
         parts = " + ".join(f"{term.indicator} {_fmt(term.weight / total)}×{_fmt(term.rate)}" for term in self.terms)
         return f"{parts} = {_fmt(self.score)}"
@@ -297,18 +298,27 @@ def _fmt(value: Decimal) -> str:
     return format(rounded.normalize(), "f")
 
 
-def composite_scores(rates: dict[str, dict[str, Decimal | None]], weights: dict[str, Decimal]) -> list[CompositeScore]:
+UNSCORED_NO_TARGET = "无目标，不参与综合排名"
+UNSCORED_WAITING = "尚无计分的实际值，暂不参与综合排名"
+
+
+def composite_scores(
+    rates: dict[str, dict[str, Decimal | None]],
+    weights: dict[str, Decimal],
+    with_targets: frozenset[str] = frozenset(),
+) -> list[CompositeScore]:
     """A weighted mean of each unit's completion rates over the indicators where it has a target.
 
     `rates` maps unit → indicator → rate; `weights` maps indicator → weight (missing: 1, equal weights).
-    Units are ranked by score like `rank_by_rate` ranks rates.
+    Units are ranked by score like `rank_by_rate` ranks rates. A unit without a score says why: no
+    target at all, or (in `with_targets`) targets but no figure counted against them yet.
     """
     scores: dict[str, CompositeScore] = {}
     for unit, by_indicator in rates.items():
         counted = [(name, rate) for name, rate in by_indicator.items() if rate is not None]
         total_weight = sum((weights.get(name, ONE) for name, _ in counted), ZERO)
         if not counted or total_weight == 0:
-            scores[unit] = CompositeScore(unit, None)
+            scores[unit] = CompositeScore(unit, None, has_targets=unit in with_targets)
             continue
         terms = tuple(
             ScoreTerm(name, weights.get(name, ONE), rate, weights.get(name, ONE) * rate / total_weight)
@@ -317,4 +327,4 @@ def composite_scores(rates: dict[str, dict[str, Decimal | None]], weights: dict[
         scores[unit] = CompositeScore(unit, sum((t.contribution for t in terms), ZERO), terms)
     places = {r.unit: r.rank for r in rank_by_rate({unit: score.score for unit, score in scores.items()})}
     ordered = sorted(scores.values(), key=lambda s: (places[s.unit] is None, places[s.unit] or 0))
-    return [CompositeScore(s.unit, s.score, s.terms, places[s.unit]) for s in ordered]
+    return [CompositeScore(s.unit, s.score, s.terms, places[s.unit], s.has_targets) for s in ordered]

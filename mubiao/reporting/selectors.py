@@ -503,7 +503,10 @@ def _implied_note(committed: Decimal | None, hidden: Decimal | None) -> str:
 def plan_scores(progress: PlanProgress) -> list[CompositeScore]:
     """The composite score of every unit across the indicators of a progress, weighted as the plan says."""
     rates: dict[str, dict[str, Decimal | None]] = defaultdict(dict)
+    targeted: set[str] = set()
     for row in progress.rows:
         if not row.is_city:
             rates[row.unit][row.indicator] = row.rate_committed
-    return composite_scores(dict(rates), progress.weights)
+            if row.committed:
+                targeted.add(row.unit)
+    return composite_scores(dict(rates), progress.weights, frozenset(targeted))

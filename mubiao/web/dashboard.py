@@ -729,7 +729,13 @@ def score_view(score: CompositeScore, ids: Mapping[str, int]) -> ScoreView:
         org_unit_id=ids.get(score.unit),
         score=ratio(score.score),
         # The core writes the sum out in the bulletin's words; without a score its sentence is translated here.
-        explanation=score.explanation() if score.score is not None else _("无目标，不参与综合排名"),
+        explanation=(
+            score.explanation()
+            if score.score is not None
+            else _("尚无计分的实际值，暂不参与综合排名")
+            if score.has_targets
+            else _("无目标，不参与综合排名")
+        ),
         terms=[
             TermView(
                 indicator=term.indicator,

@@ -150,3 +150,11 @@ def test_a_missing_or_impossible_year_or_period_is_a_400_naming_it(
 
     assert response.status_code == 400
     assert set(response.json()) == {parameter}
+
+
+def test_a_unit_with_targets_but_no_figure_yet_is_unscored_for_that_reason_not_for_lack_of_a_target(
+    api: APIClient, seed_plan: Plan
+) -> None:
+    scores = {s["unit"]: s for s in api.get(f"/api/plans/{seed_plan.pk}/rankings/", {"year": 2020}).json()["scores"]}
+
+    assert (scores["柳东"]["score"], scores["柳东"]["explanation"]) == (None, "尚无计分的实际值，暂不参与综合排名")
