@@ -14,6 +14,7 @@ from decimal import Decimal
 from mubiao.domain.findings import Finding
 from mubiao.domain.milestones import MilestoneSpec
 from mubiao.domain.numbers import format_decimal as fmt
+from mubiao.domain.numbers import is_count
 from mubiao.domain.values import (
     LEVEL_LABELS,
     ROW_ORDER,
@@ -196,6 +197,37 @@ def check_stretch(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Findi
             )
 
 
+def check_counts(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]:
+    """count_not_whole: an indicator counted in 家, 个, 项 … counts whole things, never a fraction or less than none."""
+    if not is_count(indicator.unit_of_measure):
+        return
+    for year in facts.years:
+        for level in ("committed", "stretch", "actual"):
+            for name in [facts.city, *facts.units]:
+                value = facts.value(indicator.key, name, year, level)
+                if value is not None and (value < 0 or value != value.to_integral_value()):
+                    yield _count_not_whole(indicator, name, year, level, value)
+
+
+def _count_not_whole(indicator: IndicatorFacts, name: str, year: int, level: str, value: Decimal) -> Finding:
+    unit = indicator.unit_of_measure.strip()
+    return Finding(
+        rule="count_not_whole",
+        severity=Severity.WARNING,
+        indicator=indicator.name,
+        indicator_number=indicator.number,
+        year=year,
+        level=level,
+        unit=name,
+        expected=None,
+        found=value,
+        message=(
+            f"{indicator.name} {year}年 {name} {LEVEL_LABELS[level]}：{fmt(value)}{unit}"
+            f"——以“{unit}”计数的指标应为不小于0的整数。"
+        ),
+    )
+
+
 def check_against_last_actual(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]:
     """below_last_actual: a stock's committed target should not fall behind the level already reached."""
     if indicator.kind is not IndicatorKind.STOCK:
@@ -283,6 +315,7 @@ def validate_plan(facts: PlanFacts) -> list[Finding]:
         findings.extend(check_sums(facts, indicator))
         findings.extend(check_milestones(facts, indicator))
         findings.extend(check_stretch(facts, indicator))
+        findings.extend(check_counts(facts, indicator))
         findings.extend(check_against_last_actual(facts, indicator))
         findings.extend(check_unit_parts(facts, indicator))
         if indicator.parent_key and indicator.parent_key in by_key:

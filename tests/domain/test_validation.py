@@ -199,3 +199,19 @@ def test_a_city_actual_is_not_compared_with_a_sum_still_waiting_for_units_with_a
     assert [f for f in validate_plan(partial) if f.rule == "sum_mismatch"] == []
     [mismatch] = [f for f in validate_plan(complete) if f.rule == "sum_mismatch"]
     assert (mismatch.level, mismatch.expected, mismatch.found) == ("actual", D(447), D(370))
+
+
+def test_a_target_counted_in_jia_that_is_a_fraction_or_below_zero_is_a_warning() -> None:
+    facts = facts_with(
+        flow(), cells={**row("1", 2019, "committed", None, 甲=3, 乙=-1), **row("1", 2019, "stretch", None, 丙=3)}
+    )
+    facts.cells[("1", "丙", 2019, "stretch")] = D("3.7")
+
+    found = [
+        (f.rule, f.severity, f.unit, f.level, f.found) for f in validate_plan(facts) if f.rule == "count_not_whole"
+    ]
+
+    assert found == [
+        ("count_not_whole", Severity.WARNING, "乙", "committed", D(-1)),
+        ("count_not_whole", Severity.WARNING, "丙", "stretch", D("3.7")),
+    ]
