@@ -218,3 +218,11 @@ def test_changing_ones_password_needs_the_old_one_checks_the_rules_and_is_audite
     assert user.check_password("Another-Pass-99")
     assert signed_in_user_id(client) == str(user.pk)
     assert AuditRecord.objects.filter(action="password", object_id=str(user.pk)).count() == 1
+
+
+def test_a_user_name_with_a_null_character_is_refused_with_a_message(client) -> None:
+    response = client.post("/accounts/login/", {"username": "a\x00b", "password": "x"})
+
+    [alert] = texts(response, "//div[@class='auth-error']/p")
+    assert response.status_code == 200
+    assert alert.startswith("用户名：") and len(alert) > len("用户名：")
