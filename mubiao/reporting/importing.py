@@ -21,7 +21,13 @@ from mubiao.plans.importing import ImportPreview, area_named, preview_file, read
 from mubiao.plans.models import Indicator, Plan, PlanUnit
 from mubiao.plans.selectors import plan_table_files
 from mubiao.plans.services import ActualFigure, ImportOutcome, plan_import_table
-from mubiao.reporting.workflow import FigureConflict, ImportedFigure, actuals_import_preview, actuals_import_write
+from mubiao.reporting.workflow import (
+    FigureConflict,
+    FiguresOutcome,
+    ImportedFigure,
+    actuals_import_preview,
+    actuals_import_write,
+)
 from mubiao.tables.mapping import LayoutMapping
 
 #: A decomposition table's 实际 rows are whole-year figures; those a new version of the table no
@@ -100,21 +106,24 @@ def import_table(
     )
 
 
-def preview_conflicts(preview: ImportPreview) -> list[FigureConflict]:
-    """The reported figures the table's 实际 rows differ from, for the preview: each will be kept, not changed.
+def preview_actuals(preview: ImportPreview) -> FiguresOutcome:
+    """What committing the table would do to the plan's actual values, decided as the commit decides it:
+    the reported figures its 实际 rows differ from (each kept, listed as a conflict) and the imported
+    figures it would change or clear (ones an earlier table gave).
 
-    Only a table whose area and plan exist can conflict; the plan is found as the import would find
-    it (its area and span of years).
+    Only a table whose area and plan exist can touch stored figures; the plan is found as the import
+    would find it (its area and span of years).
     """
+    nothing = FiguresOutcome()
     reading = preview.reading
     if reading is None or not preview.area_exists:
-        return []
+        return nothing
     actual_cells = [cell for cell in reading.values if cell.level == "actual"]
     if not actual_cells:
-        return []
+        return nothing
     resolver = unit_resolver_for(preview)
     if resolver is None:
-        return []
+        return nothing
     plan, area_id, units = resolver
     indicators = {i.number: i.pk for i in Indicator.objects.filter(plan=plan)}
     figures = []
@@ -122,11 +131,22 @@ def preview_conflicts(preview: ImportPreview) -> list[FigureConflict]:
         unit_id = area_id if cell.unit is None else units.get(cell.unit)
         indicator_id = indicators.get(cell.indicator_number)
         if unit_id is None or indicator_id is None:
-            continue  # a new unit or indicator holds no reported figure
+            continue  # a new unit or indicator holds no stored figure
         figures.append(
             ImportedFigure(indicator_id, unit_id, Period.year_of(cell.year), cell.value, cell.row, cell.column)
         )
-    return actuals_import_preview(plan=plan, figures=figures).conflicts
+    return actuals_import_preview(
+        plan=plan,
+        figures=figures,
+        blank_clears=True,
+        clear_missing_kinds=TABLE_ACTUAL_KINDS,
+        clearable_sources=plan_table_files(plan),
+    )
+
+
+def preview_conflicts(preview: ImportPreview) -> list[FigureConflict]:
+    """The reported figures the table's 实际 rows differ from (see preview_actuals)."""
+    return preview_actuals(preview).conflicts
 
 
 def unit_resolver_for(preview: ImportPreview) -> tuple[Plan, int, dict[str, int]] | None:
@@ -151,4 +171,4 @@ def unit_resolver_for(preview: ImportPreview) -> tuple[Plan, int, dict[str, int]
     return plan, area.pk, units
 
 
-__all__ = ["ImportPreview", "import_reading", "import_table", "preview_conflicts", "preview_file"]
+__all__ = ["ImportPreview", "import_reading", "import_table", "preview_actuals", "preview_conflicts", "preview_file"]

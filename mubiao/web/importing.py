@@ -38,7 +38,7 @@ from mubiao.domain.problems import Problem
 from mubiao.files import write_whole
 from mubiao.plans.importing import ImportPreview
 from mubiao.reporting.models import ActualStatus
-from mubiao.reporting.workflow import FigureConflict
+from mubiao.reporting.workflow import FigureChange, FigureConflict
 from mubiao.tables.mapping import LAYOUT_LABELS, LayoutMapping, MappingError
 from mubiao.tables.understanding import CellTag, Understanding
 from mubiao.web.presenters import row_label, rule_label, severity_label
@@ -479,6 +479,32 @@ class ConflictItem:
     anchor: str
 
 
+@dataclass(frozen=True)
+class ChangeItem:
+    """An imported actual value the commit would change (or clear: `after` is —)."""
+
+    unit: str
+    indicator: str
+    period: str
+    before: str
+    after: str
+    cleared: bool
+
+
+def change_items(changes: Iterable[FigureChange]) -> list[ChangeItem]:
+    return [
+        ChangeItem(
+            unit=change.unit,
+            indicator=f"{change.indicator_number}. {change.indicator}",
+            period=change.period,
+            before=format_decimal(change.before) or "—",
+            after=format_decimal(change.after) or "—",
+            cleared=change.after is None,
+        )
+        for change in changes
+    ]
+
+
 def conflict_items(conflicts: Iterable[FigureConflict]) -> list[ConflictItem]:
     """The conflicts as the preview and the commit's summary show them: blank figures as —."""
     items = []
@@ -551,6 +577,8 @@ class PreviewPage:
     detected: dict[str, str]
     #: Reported figures the table's 实际 rows differ from: listed, and kept as reported on import.
     conflicts: list[ConflictItem] = field(default_factory=list)
+    #: Imported figures (from an earlier table) the commit would change or clear.
+    actual_changes: list[ChangeItem] = field(default_factory=list)
 
     @property
     def rows_cut(self) -> bool:
@@ -633,10 +661,16 @@ def detected_values(understanding: Understanding, preview: ImportPreview) -> dic
     }
 
 
-def preview_page(preview: ImportPreview, filename: str, conflicts: Iterable[FigureConflict] = ()) -> PreviewPage:
+def preview_page(
+    preview: ImportPreview,
+    filename: str,
+    conflicts: Iterable[FigureConflict] = (),
+    changes: Iterable[FigureChange] = (),
+) -> PreviewPage:
     """Everything the preview shows, worked out here so the template only lays it out.
 
-    `conflicts` are the reported figures the table differs from (`preview_conflicts`).
+    `conflicts` are the reported figures the table differs from, `changes` the imported figures the
+    commit would change or clear (`preview_actuals`).
     """
     understanding = preview.understanding
     reading = understanding.reading
@@ -767,6 +801,7 @@ def preview_page(preview: ImportPreview, filename: str, conflicts: Iterable[Figu
         column_total=column_total,
         detected=detected_values(understanding, preview),
         conflicts=conflict_items(conflicts),
+        actual_changes=change_items(changes),
     )
 
 

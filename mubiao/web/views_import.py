@@ -36,7 +36,7 @@ from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
 from mubiao.domain.problems import Problem, TableError
 from mubiao.plans.importing import ImportPreview, preview_file
-from mubiao.reporting.importing import import_reading, preview_conflicts
+from mubiao.reporting.importing import import_reading, preview_actuals
 from mubiao.tables.mapping import LayoutMapping, MappingError
 from mubiao.tables.sources import MAX_UPLOAD_BYTES, read_grids
 from mubiao.web.importing import (
@@ -210,7 +210,8 @@ def _preview_response(
     confirm_error: str = "",
     confirmed: bool = False,
 ) -> HttpResponse:
-    page = preview_page(preview, filename, preview_conflicts(preview))
+    figures = preview_actuals(preview)
+    page = preview_page(preview, filename, figures.conflicts, figures.changes)
     url = reverse("web:import_preview", args=[sha256])
     context = {
         "sha256": sha256,

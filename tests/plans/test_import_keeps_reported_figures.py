@@ -9,13 +9,14 @@ is for 高新技术企业 in 2018, so the tables that differ from the reported f
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from mubiao.audit.models import AuditRecord, Door
 from mubiao.audit.services import Actor
 from mubiao.plans.models import Plan
-from mubiao.reporting.importing import import_table, preview_conflicts, preview_file
+from mubiao.reporting.importing import import_table, preview_actuals, preview_conflicts, preview_file
 from mubiao.reporting.models import ActualOrigin, ActualValue
 from tests.plans.reported_figures import (
     AFTER_2022_STRETCH_OF_INDICATOR_1,
@@ -126,3 +127,30 @@ def test_reimporting_a_table_with_a_conflict_changes_nothing_at_all_the_second_t
     assert (
         sorted(ActualValue.objects.values_list("indicator_id", "org_unit_id", "period", "value", "version")) == stored
     )
+
+
+def seed_with_actual_row(row: str) -> bytes:
+    """The seed with its one 实际 row (高新技术企业 2018: 442 | 162 | 45 | …) replaced."""
+    lines = SEED_TEXT.splitlines()
+    [index] = [i for i, line in enumerate(lines) if line.strip().startswith("实际\t442")]
+    lines[index] = row
+    return "\n".join(lines).encode()
+
+
+SEED_TEXT = (Path(__file__).resolve().parents[2] / "mubiao" / "examples" / "liuzhou_2018_2022_keji.txt").read_text(
+    encoding="utf-8"
+)
+
+
+def test_the_preview_lists_the_imported_figures_a_corrected_table_would_change_and_the_commit_changes_them(
+    seed_plan: Plan,
+) -> None:
+    corrected = seed_with_actual_row("\t\t\t\t实际\t443\t163\t45\t29\t57\t33\t31\t18\t8\t45\t6\t5\t\t3\t")
+
+    previewed = preview_actuals(preview_file(corrected, "柳州分解表（更正）.txt"))
+    outcome = import_table(content=corrected, filename="柳州分解表（更正）.txt", actor=administrator())
+
+    expected = {("柳州", "2018", Decimal(442), Decimal(443)), ("柳东", "2018", Decimal(162), Decimal(163))}
+    assert {(c.unit, c.period, c.before, c.after) for c in previewed.changes} == expected
+    assert previewed.conflicts == []
+    assert {(c.unit, c.period, c.before, c.after) for c in outcome.actual_changes} == expected

@@ -18,15 +18,18 @@ from mubiao.plans.importing import ImportPreview
 from mubiao.tables.mapping import LAYOUT_LABELS
 from mubiao.tables.understanding import COLUMN_ROLE_LABELS, ROW_ROLE_LABELS
 
-if TYPE_CHECKING:  # the command computes them (mubiao.reporting.importing.preview_conflicts); shown here
-    from mubiao.reporting.workflow import FigureConflict
+if TYPE_CHECKING:  # the command computes them (mubiao.reporting.importing.preview_actuals); shown here
+    from mubiao.reporting.workflow import FigureChange, FigureConflict
 
 #: A reported figure's status, as a conflict names it.
 STATUS_LABELS = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "approved": "已通过"}
 
 
-def preview_json(preview: ImportPreview, conflicts: Sequence[FigureConflict] = ()) -> dict[str, Any]:
-    """The understanding as JSON; `conflicts` are the reported figures the table differs from (kept on import)."""
+def preview_json(
+    preview: ImportPreview, conflicts: Sequence[FigureConflict] = (), changes: Sequence[FigureChange] = ()
+) -> dict[str, Any]:
+    """The understanding as JSON; `conflicts` are the reported figures the table differs from (kept on
+    import), `changes` the imported figures the commit would change or clear (after null)."""
     understanding = preview.understanding
     reading = understanding.reading
     new_units = set(preview.new_units)
@@ -95,6 +98,7 @@ def preview_json(preview: ImportPreview, conflicts: Sequence[FigureConflict] = (
         "proposals": understanding.proposals,
         "notes": reading.notes if reading else [],
         "conflicts": [conflict.as_dict() for conflict in conflicts],
+        "actual_changes": [change.as_dict() for change in changes],
     }
 
 
@@ -128,7 +132,28 @@ def print_conflicts(conflicts: Sequence[FigureConflict], out: Console) -> None:
         out.print(f"  {conflict_line(conflict)}", highlight=False, markup=False)
 
 
-def print_preview(preview: ImportPreview, out: Console, conflicts: Sequence[FigureConflict] = ()) -> None:
+def print_changes(changes: Sequence[FigureChange], out: Console) -> None:
+    """The imported actual values a commit would change or clear: ones an earlier table gave."""
+    if not changes:
+        return
+    out.print(f"[yellow]将修改此前导入的实际值 {len(changes)} 处[/]（由此前导入的分解表写入）：")
+    for change in changes:
+        after = format_decimal(change.after) if change.after is not None else "清空"
+        where = f"（第{change.row}行）" if change.row else ""
+        out.print(
+            f"  {change.unit} {change.indicator_number}. {change.indicator} {change.period}："
+            f"{format_decimal(change.before) or '空'} → {after}{where}",
+            highlight=False,
+            markup=False,
+        )
+
+
+def print_preview(
+    preview: ImportPreview,
+    out: Console,
+    conflicts: Sequence[FigureConflict] = (),
+    changes: Sequence[FigureChange] = (),
+) -> None:
     understanding = preview.understanding
     reading = understanding.reading
     mapping = understanding.mapping
@@ -186,6 +211,7 @@ def print_preview(preview: ImportPreview, out: Console, conflicts: Sequence[Figu
         findings_table([f for f in understanding.findings if f.severity.value != "info"], out)
         out.print(findings_summary(understanding.findings))
         print_conflicts(conflicts, out)
+        print_changes(changes, out)
     for problem in understanding.problems:
         out.print(f"[bold red]问题[/]：{problem.located(understanding.filename)}", highlight=False)
     for proposal in understanding.proposals:

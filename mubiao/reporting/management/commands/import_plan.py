@@ -26,12 +26,12 @@ from mubiao.plans.importing import ImportPreview, findings_after_import, preview
 from mubiao.plans.management.output import indicators_json, plan_json, units_json
 from mubiao.plans.management.preview import preview_json, print_conflicts, print_preview
 from mubiao.plans.services import ImportOutcome
-from mubiao.reporting.importing import import_reading, preview_conflicts
+from mubiao.reporting.importing import import_reading, preview_actuals
 from mubiao.tables.mapping import LayoutMapping
 from mubiao.tables.understanding import parse_mapping
 
 if TYPE_CHECKING:
-    from mubiao.reporting.workflow import FigureConflict
+    from mubiao.reporting.workflow import FiguresOutcome
 from mubiao.domain.names import names_listed
 
 
@@ -87,7 +87,7 @@ class Command(MubiaoCommand):
                 if options["save_mapping"]:
                     Path(options["save_mapping"]).write_text(preview.understanding.mapping.to_json() + "\n", "utf-8")
                 if options["dry_run"]:
-                    self._show(preview, preview_conflicts(preview), as_json)
+                    self._show(preview, preview_actuals(preview), as_json)
                     return
                 if not preview.understanding.can_commit:
                     raise preview.understanding.error()
@@ -162,12 +162,13 @@ class Command(MubiaoCommand):
         return mapping
 
     @staticmethod
-    def _show(preview: ImportPreview, conflicts: list[FigureConflict], as_json: bool) -> None:
-        """--dry-run: the understanding and the reported figures the table differs from (which the
-        import would keep), and exit 2 when the table could not be committed as it is."""
+    def _show(preview: ImportPreview, figures: FiguresOutcome, as_json: bool) -> None:
+        """--dry-run: the understanding, the reported figures the table differs from (which the import
+        would keep) and the imported ones it would change or clear; exit 2 when the table could not be
+        committed as it is."""
         if as_json:
-            print_json(preview_json(preview, conflicts))
+            print_json(preview_json(preview, figures.conflicts, figures.changes))
         else:
-            print_preview(preview, console(), conflicts)
+            print_preview(preview, console(), figures.conflicts, figures.changes)
         if not preview.understanding.can_commit:
             raise SystemExit(2)
