@@ -182,7 +182,8 @@ def test_a_sum_finding_appears_exactly_when_the_total_differs_and_reports_the_di
 ) -> None:
     cells = row("1", 2018, "committed", sum(values) + gap, 甲=values[0], 乙=values[1], 丙=values[2])
 
-    findings = validate_plan(facts_with(flow(), cells=cells))
+    # A total below zero is also a count_not_whole warning (counted in 家); only the sums are asked here.
+    findings = [f for f in validate_plan(facts_with(flow(), cells=cells)) if f.rule == "sum_mismatch"]
 
     if gap == 0:
         assert findings == []
