@@ -110,7 +110,7 @@ def check_sums(facts: PlanFacts, indicator: IndicatorFacts) -> Iterator[Finding]
             implied = {blanks[0]: gap} if len(blanks) == 1 and gap > 0 else {}
             message = (
                 f"{indicator.name} {year}年{LEVEL_LABELS[level]}：各单位合计{fmt(found)}，"
-                f"与合计{fmt(total)}不符（相差{fmt(gap)}）。"
+                f"与合计{fmt(total)}不符（相差{fmt(abs(gap))}）。"
             )
             if implied:
                 message += f"{blanks[0]}为空，若{blanks[0]}为{fmt(gap)}则相符。"

@@ -216,3 +216,10 @@ def test_a_target_counted_in_jia_that_is_a_fraction_or_below_zero_is_a_warning()
         ("count_not_whole", Severity.WARNING, "乙", "committed", D(-1)),
         ("count_not_whole", Severity.WARNING, "丙", "stretch", D("3.7")),
     ]
+
+
+def test_units_adding_up_to_more_than_the_total_say_by_how_much_without_a_minus_sign() -> None:
+    (finding,) = validate_plan(facts_with(flow(), cells=row("1", 2018, "actual", 442, 甲=400, 乙=40, 丙=3)))
+
+    assert finding.message == "指标1 2018年实际：各单位合计443，与合计442不符（相差1）。"
+    assert finding.expected - finding.found == -1
