@@ -80,14 +80,32 @@ def history_url(actual_id: int | None) -> str:
     return reverse("web:value_history", args=[actual_id]) if actual_id else ""
 
 
-def ytd_warning(indicator: Indicator, org_unit_id: int, period: str, value: Decimal | None) -> str:
-    """The words of the workflow's warning when a flow's year-to-date figure fell below the period before, or ""."""
+#: The same warnings as a reviewer reads them: what to check, not the reporter's instruction to confirm.
+REVIEW_WORDS = {
+    "ytd_below_previous": gettext_lazy(
+        "“%(indicator)s”%(period)s的累计值%(value)s低于%(previous_period)s的%(previous)s，请核对是否属更正"
+    ),
+    "ytd_above_next": gettext_lazy(
+        "“%(indicator)s”%(period)s的累计值%(value)s高于其后%(next_period)s的%(next)s，请核对是否属更正"
+    ),
+}
+
+
+def ytd_warning(
+    indicator: Indicator, org_unit_id: int, period: str, value: Decimal | None, *, for_reviewer: bool = False
+) -> str:
+    """The words of the workflow's warning when a flow's year-to-date figure is out of step with the year's
+    others (the reporter's, or with `for_reviewer` what a reviewer should check), or ""."""
     try:
         parsed = Period.parse(period)
     except ValueError:
         return ""
     fall = ytd_fall(indicator, org_unit_id, parsed, value)
-    return refusal_text(fall) if fall is not None else ""
+    if fall is None:
+        return ""
+    if for_reviewer and fall.code in REVIEW_WORDS:
+        return str(REVIEW_WORDS[fall.code]) % fall.params
+    return refusal_text(fall)
 
 
 def value_label(indicator: Indicator) -> str:
@@ -336,7 +354,7 @@ class ReviewRow:
     status_label: str
     history_url: str
     entry_url: str
-    #: The year-to-date fall the reporter acknowledged, for the reviewer to see; or "".
+    #: A year-to-date figure out of step with the year's others, in a reviewer's words; or "".
     warning: str = ""
 
 
@@ -360,7 +378,7 @@ def review_rows(actuals: Iterable[ActualValue]) -> list[ReviewRow]:
             status_label=str(ActualStatus(actual.status).label),
             history_url=history_url(actual.pk),
             entry_url=entry_url(actual.indicator_id, actual.org_unit_id, actual.period),
-            warning=ytd_warning(actual.indicator, actual.org_unit_id, actual.period, actual.value),
+            warning=ytd_warning(actual.indicator, actual.org_unit_id, actual.period, actual.value, for_reviewer=True),
         )
         for actual in actuals
     ]

@@ -112,5 +112,8 @@ def test_the_reviewer_sees_the_warning_next_to_the_figure_that_fell(
 
     page = parse(client.get(reverse("web:review")))
 
-    assert WARNING in text_of(page.get_element_by_id(f"warning-{fallen.pk}"))
+    # In a reviewer's words: what to check, not the reporter's instruction to confirm.
+    assert text_of(page.get_element_by_id(f"warning-{fallen.pk}")) == (
+        "请注意：“1. 国家级创新平台”2022-Q2的累计值2低于2022-Q1的3，请核对是否属更正"
+    )
     assert page.xpath(f"//*[@id='actual-{fallen.pk}']//*[@id='warning-{fallen.pk}']")
