@@ -163,9 +163,17 @@ def report_entry(request: HttpRequest, indicator_id: int, org_unit_id: int, peri
     except PermissionDenied as error:
         return _denied(request, error)
 
+    # The way back: a reporter's list for whoever may enter here, the review queue for a reviewer reading it.
+    back = (
+        (reverse("web:report_home"), _("我的填报"))
+        if may_enter
+        else (reverse("web:review"), _("审核"))
+        if grants.is_admin or grants.reviewer_departments
+        else (reverse("web:home"), _("规划"))
+    )
     if request.method != "POST":
         page = entry_page(indicator=indicator, org_unit=org_unit, period=period, actual=actual, may_enter=may_enter)
-        return render(request, "web/reporting_entry.html", {"page": page})
+        return render(request, "web/reporting_entry.html", {"page": page, "back": back})
 
     typed = {"value": request.POST.get("value", ""), "note": request.POST.get("note", "")}
     acknowledged = request.POST.get("acknowledged", "") in {"1", "on", "true"}
@@ -202,7 +210,7 @@ def report_entry(request: HttpRequest, indicator_id: int, org_unit_id: int, peri
         typed=None if status == 409 else typed,
         needs_acknowledgement=needs_acknowledgement,
     )
-    return render(request, "web/reporting_entry.html", {"page": page, "errors": errors}, status=status)
+    return render(request, "web/reporting_entry.html", {"page": page, "errors": errors, "back": back}, status=status)
 
 
 def _save(

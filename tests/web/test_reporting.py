@@ -485,3 +485,18 @@ def test_the_pending_switch_counts_figures_not_yet_approved(client, seed_plan, r
     assert "64" in liunan(pending)
     overview = parse(client.get(reverse("web:progress", args=[seed_plan.pk]), {"year": "2022", "pending": "1"}))
     assert overview.xpath("//form[@class='pending-switch']//input[@name='pending']/@checked")
+
+
+def test_an_entry_page_leads_back_to_the_readers_own_list(client, reporter, reviewer, high_tech):
+    figure = submitted(high_tech, reporter)
+    url = reverse("web:report_entry", args=[high_tech.pk, figure.org_unit_id, figure.period])
+
+    def way_back() -> list[str]:
+        return [text_of(a) for a in parse(client.get(url)).xpath("//nav[@class='crumbs']/a")]
+
+    client.force_login(reporter)
+    as_reporter = way_back()
+    client.force_login(reviewer)
+    as_reviewer = way_back()
+
+    assert (as_reporter, as_reviewer) == (["我的填报"], ["审核"])
