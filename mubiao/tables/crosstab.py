@@ -21,7 +21,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import cast
 
 from mubiao.domain.names import squash
 from mubiao.domain.numbers import NumberFormatError, is_blank, normalise_text, parse_quantity
@@ -575,27 +574,29 @@ class CrosstabReader:
         values: list[CellValue] = []
         seen: dict[tuple[str, str | None, int, str], tuple[int, int]] = {}
         levels_seen: set[str] = set()
-        # What each row and each column contributes, resolved once: (index, number, unit, year, level).
-        missing = object()
+        # What each row and each column contributes, resolved once: (index, number, unit, year, level);
+        # a row or column naming no indicator (or no unit) on its axis contributes nothing.
         row_parts = [
             (
                 row,
-                indicator_of.get(row, missing) if not units_in_rows else None,
-                unit_of.get(row, missing) if units_in_rows else None,
+                None if units_in_rows else indicator_of[row],
+                unit_of[row] if units_in_rows else None,
                 labels.year,
                 labels.level,
             )
             for row, labels in rows.items()
+            if row in (unit_of if units_in_rows else indicator_of)
         ]
         column_parts = [
             (
                 column,
-                indicator_of.get(column, missing) if units_in_rows else None,
-                unit_of.get(column, missing) if not units_in_rows else None,
+                indicator_of[column] if units_in_rows else None,
+                None if units_in_rows else unit_of[column],
                 labels.year,
                 labels.level,
             )
             for column, labels in columns.items()
+            if column in (indicator_of if units_in_rows else unit_of)
         ]
         # Two cells can become the same figure only if two rows or two columns say the same, or rows and
         # columns both carry a year or both a level; otherwise the check per cell is skipped (it costs a
@@ -609,22 +610,22 @@ class CrosstabReader:
             or (any(part[4] for part in row_parts) and any(part[4] for part in column_parts))
         )
         for row, row_number, row_unit, row_year, row_level in row_parts:
-            if row_number is missing or row_unit is missing:
-                continue
             cells = self.grid.rows[row]
             classes = self.classes[row]
             width = len(cells)
             for column, column_number, column_unit, column_year, column_level in column_parts:
-                if column >= width or classes[column] == BLANK or column_number is missing or column_unit is missing:
+                if column >= width or classes[column] == BLANK:
                     continue
-                number = str(row_number if column_number is None else column_number)
-                unit = cast("str | None", row_unit if units_in_rows else column_unit)
-                indicator = indicators[number]
+                number = row_number if column_number is None else column_number
+                assert number is not None  # one axis names the indicator
+                unit = row_unit if units_in_rows else column_unit
                 text = cells[column]
                 try:
                     # A plain figure (the bulk of a large table) directly; anything else by the rules.
                     value = (
-                        Decimal(text) if classes[column] == PLAIN else parse_quantity(text, indicator.unit_of_measure)
+                        Decimal(text)
+                        if classes[column] == PLAIN
+                        else parse_quantity(text, indicators[number].unit_of_measure)
                     )
                 except NumberFormatError as exc:
                     self.problems.append(Problem(str(exc), row=row + 1, column=column + 1, expected="数值或空白"))
@@ -648,7 +649,7 @@ class CrosstabReader:
                     key = (number, unit, year, level)
                     if key in seen:
                         self._cannot_tell_apart(
-                            seen[key], row, column, indicator.name, unit, year, level, units_in_rows
+                            seen[key], row, column, indicators[number].name, unit, year, level, units_in_rows
                         )
                         continue
                     seen[key] = (row + 1, column + 1)
