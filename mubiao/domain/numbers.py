@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation
 
 from mubiao.domain.refusals import Refusal
 
@@ -191,15 +191,19 @@ def figure_refusal(value: Decimal, *, unit_of_measure: str, indicator: str, fiel
     return storage_refusal(value, field)
 
 
+_STORED_PLACES = Decimal(1).scaleb(-DECIMAL_PLACES)
+_STORED_EXACTLY = Context(prec=INTEGER_DIGITS + DECIMAL_PLACES + 8, traps=[Inexact])
+
+
 def storage_refusal(value: Decimal, field: str = "value") -> Refusal | None:
     """Why a finite figure cannot be stored exactly (more than 16 integer digits or 4 decimal places),
     or None. Fast for the common case: a large table asks it of every value."""
     if value.adjusted() >= INTEGER_DIGITS:  # the leading digit's place: 16 means a 17-digit integer part
         return Refusal("value_too_many_digits", field, {"value": format_decimal(value), "digits": INTEGER_DIGITS})
-    _sign, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)
-    while exponent < -DECIMAL_PLACES and len(digits) > 1 and digits[-1] == 0:  # 12.50000: one place
-        digits, exponent = digits[:-1], exponent + 1
-    if exponent < -DECIMAL_PLACES and any(digits):
+    try:
+        # Exact when the figure has at most four places that are not zero (12.50000 is 12.5); the digits
+        # are already bounded above, so the result fits the context and only rounding can fail.
+        value.quantize(_STORED_PLACES, context=_STORED_EXACTLY)
+    except Inexact:
         return Refusal("value_too_many_places", field, {"value": format_decimal(value), "places": DECIMAL_PLACES})
     return None

@@ -138,10 +138,3 @@ def year_end_twins(period: Period) -> tuple[Period, ...]:
         Period(period.year, PeriodKind.MONTH, 12),
     )
     return tuple(other for other in every if other != period)
-
-
-def previous_in_year(period: Period) -> Period | None:
-    """The period before this one in the same year and of the same kind (2019-Q3 → 2019-Q2), if any."""
-    if period.kind is PeriodKind.YEAR or period.number <= 1:
-        return None
-    return Period(period.year, period.kind, period.number - 1)

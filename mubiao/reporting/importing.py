@@ -9,6 +9,7 @@ unit reported is never changed by a table, and a difference comes back as a conf
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 from django.db import transaction
 
@@ -22,7 +23,6 @@ from mubiao.plans.models import Indicator, Plan, PlanUnit
 from mubiao.plans.selectors import plan_table_files
 from mubiao.plans.services import ActualFigure, ImportOutcome, plan_import_table
 from mubiao.reporting.workflow import (
-    FigureConflict,
     FiguresOutcome,
     ImportedFigure,
     actuals_import_preview,
@@ -33,6 +33,23 @@ from mubiao.tables.mapping import LayoutMapping
 #: A decomposition table's 实际 rows are whole-year figures; those a new version of the table no
 #: longer gives are cleared, as its targets are (only imported ones: reported figures are kept).
 TABLE_ACTUAL_KINDS = frozenset({"year"})
+
+
+class _TableClears(TypedDict):
+    blank_clears: bool
+    clear_missing_kinds: frozenset[str]
+    clearable_sources: frozenset[int] | None
+
+
+def _table_clears(plan: Plan, *, has_actuals: bool, plan_is_new: bool) -> _TableClears:
+    """What a table's 实际 rows may clear, the one rule for the preview and the commit: a blank cell or
+    a missing year clears an imported figure an earlier table gave — none when the table has no 实际
+    rows at all (it says nothing of them), nothing in a new plan, never a long table's or a unit's."""
+    return {
+        "blank_clears": True,
+        "clear_missing_kinds": TABLE_ACTUAL_KINDS if has_actuals else frozenset(),
+        "clearable_sources": None if plan_is_new else plan_table_files(plan),
+    }
 
 
 def _figures(actuals: list[ActualFigure]) -> list[ImportedFigure]:
@@ -70,11 +87,10 @@ def import_reading(
                 source=outcome.source_file,
                 sheet=reading.sheet,
                 reason=f"导入 {name}",
-                blank_clears=True,
-                clear_missing_kinds=TABLE_ACTUAL_KINDS if outcome.actual_figures else frozenset(),
-                # A new plan holds nothing to clear; an existing one, only what its earlier tables gave.
-                clearable_sources=None if outcome.plan_created else plan_table_files(outcome.plan),
                 plan_is_new=outcome.plan_created,
+                **_table_clears(
+                    outcome.plan, has_actuals=bool(outcome.actual_figures), plan_is_new=outcome.plan_created
+                ),
             )
         for key in ("created", "updated", "cleared", "unchanged"):
             outcome.counts[key] = outcome.counts.get(key, 0) + written.counts[key]
@@ -136,17 +152,8 @@ def preview_actuals(preview: ImportPreview) -> FiguresOutcome:
             ImportedFigure(indicator_id, unit_id, Period.year_of(cell.year), cell.value, cell.row, cell.column)
         )
     return actuals_import_preview(
-        plan=plan,
-        figures=figures,
-        blank_clears=True,
-        clear_missing_kinds=TABLE_ACTUAL_KINDS,
-        clearable_sources=plan_table_files(plan),
+        plan=plan, figures=figures, **_table_clears(plan, has_actuals=True, plan_is_new=False)
     )
-
-
-def preview_conflicts(preview: ImportPreview) -> list[FigureConflict]:
-    """The reported figures the table's 实际 rows differ from (see preview_actuals)."""
-    return preview_actuals(preview).conflicts
 
 
 def unit_resolver_for(preview: ImportPreview) -> tuple[Plan, int, dict[str, int]] | None:
@@ -171,4 +178,4 @@ def unit_resolver_for(preview: ImportPreview) -> tuple[Plan, int, dict[str, int]
     return plan, area.pk, units
 
 
-__all__ = ["ImportPreview", "import_reading", "import_table", "preview_actuals", "preview_conflicts", "preview_file"]
+__all__ = ["ImportPreview", "import_reading", "import_table", "preview_actuals", "preview_file"]

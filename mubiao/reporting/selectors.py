@@ -58,13 +58,31 @@ class ProgressRow:
     status: Status
     rank: int | None = None
     note: str = ""
-    #: The city's row of an indicator whose units add up is their sum (汇总), not a figure the city owes:
-    #: `units_reported` of `units_expected` units are in it, and `own` is a figure the city reported itself.
-    summed: bool = False
-    units_reported: int | None = None
-    units_expected: int | None = None
-    own: Decimal | None = None
-    mismatch: Decimal | None = None  # own − sum, once every expected unit has reported and the two differ
+    #: The city's row of an indicator whose units add up is their sum (汇总), not a figure the city owes.
+    city_total: CityTotal | None = None
+
+    @property
+    def summed(self) -> bool:
+        return self.city_total is not None
+
+    @property
+    def units_reported(self) -> int | None:
+        """How many units are in the 汇总 (of `units_expected`)."""
+        return self.city_total.reported if self.city_total else None
+
+    @property
+    def units_expected(self) -> int | None:
+        return self.city_total.expected if self.city_total else None
+
+    @property
+    def own(self) -> Decimal | None:
+        """A figure the city reported itself, shown beside its 汇总."""
+        return self.city_total.own if self.city_total else None
+
+    @property
+    def mismatch(self) -> Decimal | None:
+        """own − sum, once every expected unit has reported and the two differ."""
+        return self.city_total.mismatch if self.city_total else None
 
 
 @dataclass(frozen=True)
@@ -233,16 +251,19 @@ def year_end_figures(
     }
 
 
-def city_year_end(
-    figures: dict[tuple[int, int, int], Decimal], indicator_id: int, city_id: int, summed: bool
-) -> dict[int, Decimal]:
-    """year → the city's year-end figure for its milestones: its units' sum where they add up, else its own."""
-    by_year: dict[int, Decimal] = {}
-    for (figure_indicator, unit_id, year), value in figures.items():
-        if figure_indicator != indicator_id or (unit_id == city_id) == summed:
+def city_year_ends(
+    figures: dict[tuple[int, int, int], Decimal], city_id: int, summed: set[int]
+) -> dict[int, dict[int, Decimal]]:
+    """indicator id → year → the city's year-end figure for its milestones, in one pass over `figures`:
+    its units' sum for the indicators in `summed` (whose units add up), its own figure for the others."""
+    by_indicator: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for (indicator_id, unit_id, year), value in figures.items():
+        adds_up = indicator_id in summed
+        if (unit_id == city_id) == adds_up:
             continue
-        by_year[year] = by_year.get(year, Decimal(0)) + value if summed else value
-    return by_year
+        by_year = by_indicator[indicator_id]
+        by_year[year] = by_year.get(year, Decimal(0)) + value if adds_up else value
+    return by_indicator
 
 
 def implied_committed(
@@ -350,32 +371,35 @@ def plan_progress(
     ):
         actuals[(indicator_id, unit_id, row_year)] = value
         ends[(indicator_id, unit_id, row_year)] = end_month
+    summed_ids = {indicator.pk for indicator in indicators if units_add_up(indicator.unit_of_measure)}
     year_ends = (
-        year_end_figures(plan, year, list(names), viewer=viewer, include_pending=include_pending) if milestones else {}
+        city_year_ends(
+            year_end_figures(plan, year, list(names), viewer=viewer, include_pending=include_pending),
+            plan.area_id,
+            summed_ids,
+        )
+        if milestones
+        else {}
     )
     implied = implied_committed(plan, year, indicators, columns, targets)
     progress = PlanProgress(plan=plan, year=year, period=chosen, weights=weights)
     for indicator in indicators:
         kind, direction = IndicatorKind(indicator.kind), Direction(indicator.direction)
         schedule = Schedule.from_steps(indicator.progress_schedule or [])
-        summed = units_add_up(indicator.unit_of_measure)
+        summed = indicator.pk in summed_ids
         rows = []
         for unit_id, name, is_city in columns:
             committed = targets.get((indicator.pk, name, "committed"))
             actual = actuals.get((indicator.pk, unit_id, year))
             last_year = actuals.get((indicator.pk, unit_id, year - 1))
-            extra: dict[str, Any] = {}
+            total = None
             if is_city and summed:
                 total = _city_total(indicator.pk, year, chosen, columns, actuals, ends, targets)
-                last = _city_total(indicator.pk, year - 1, Period.year_of(year - 1), columns, actuals, ends, None)
-                actual, last_year = total.summed, last.summed
-                extra = {
-                    "summed": True,
-                    "units_reported": total.reported,
-                    "units_expected": total.expected,
-                    "own": total.own,
-                    "mismatch": total.mismatch,
-                }
+                actual = total.summed
+                if kind is IndicatorKind.STOCK:  # the level the calendar starts from; a flow starts from zero
+                    last_year = _city_total(
+                        indicator.pk, year - 1, Period.year_of(year - 1), columns, actuals, ends, None
+                    ).summed
             figures = cell_figures(
                 kind=kind,
                 direction=direction,
@@ -386,7 +410,7 @@ def plan_progress(
                 committed=committed,
                 stretch=targets.get((indicator.pk, name, "stretch")),
             )
-            if extra:
+            if total is not None:
                 figures = replace(figures, status=city_status(figures.status, total, direction))
             hidden = implied.get((indicator.pk, name))
             rows.append(
@@ -397,15 +421,14 @@ def plan_progress(
                     unit=name,
                     is_city=is_city,
                     period=str(chosen),
-                    note=_mismatch_note(extra.get("own"), actual, extra.get("mismatch"))
-                    or _implied_note(committed, hidden),
+                    note=_mismatch_note(total) or _implied_note(committed, hidden),
+                    city_total=total,
                     **vars(figures),
-                    **extra,
                 )
             )
         places = {r.unit: r.rank for r in rank_by_rate({r.unit: r.rate_committed for r in rows if not r.is_city})}
         progress.rows.extend(replace(row, rank=places.get(row.unit)) for row in rows)
-        year_end = city_year_end(year_ends, indicator.pk, plan.area_id, summed)
+        year_end = year_ends.get(indicator.pk, {})
         for milestone in milestones.get(indicator.pk, []):
             upto = min(year, milestone.year)
             reached = cumulative_actual(kind, year_end, plan.start_year, upto)
@@ -484,13 +507,13 @@ def _city_total(
     return city_total(figures, has_target, own=of_period(city_id))
 
 
-def _mismatch_note(own: Decimal | None, summed: Decimal | None, mismatch: Decimal | None) -> str:
-    if own is None or summed is None or mismatch is None:
+def _mismatch_note(total: CityTotal | None) -> str:
+    if total is None or total.mismatch is None:
         return ""
     return gettext("市报数%(own)s与各单位汇总%(summed)s不符（相差%(gap)s）") % {
-        "own": format_decimal(own),
-        "summed": format_decimal(summed),
-        "gap": format_decimal(abs(mismatch)),  # the sign is in which is larger; `mismatch` keeps it
+        "own": format_decimal(total.own),
+        "summed": format_decimal(total.summed),
+        "gap": format_decimal(abs(total.mismatch)),  # the sign is in which is larger; `mismatch` keeps it
     }
 
 

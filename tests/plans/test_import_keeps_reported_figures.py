@@ -16,7 +16,7 @@ import pytest
 from mubiao.audit.models import AuditRecord, Door
 from mubiao.audit.services import Actor
 from mubiao.plans.models import Plan
-from mubiao.reporting.importing import import_table, preview_actuals, preview_conflicts, preview_file
+from mubiao.reporting.importing import import_table, preview_actuals, preview_file
 from mubiao.reporting.models import ActualOrigin, ActualValue
 from tests.plans.reported_figures import (
     AFTER_2022_STRETCH_OF_INDICATOR_1,
@@ -77,7 +77,7 @@ def test_a_table_that_differs_from_the_reported_figure_lists_a_conflict_and_keep
         "column": 10,
     }
 
-    previewed = preview_conflicts(preview_file(table, "柳州分解表v2.txt"))
+    previewed = preview_actuals(preview_file(table, "柳州分解表v2.txt")).conflicts
     outcome = import_table(content=table, filename="柳州分解表v2.txt", actor=administrator())
 
     assert [conflict.as_dict() for conflict in previewed] == [expected]
@@ -92,7 +92,7 @@ def test_a_table_that_differs_from_the_reported_figure_lists_a_conflict_and_keep
 def test_a_table_that_agrees_with_the_reported_figure_lists_no_conflict(approved_2022: ActualValue) -> None:
     table = seed_with_2022_actuals(liudong="2", beibu="1", liunan="1")
 
-    previewed = preview_conflicts(preview_file(table, "柳州分解表v2.txt"))
+    previewed = preview_actuals(preview_file(table, "柳州分解表v2.txt")).conflicts
     outcome = import_table(content=table, filename="柳州分解表v2.txt", actor=administrator())
 
     assert previewed == [] and outcome.conflicts == []
@@ -102,7 +102,7 @@ def test_a_table_that_agrees_with_the_reported_figure_lists_no_conflict(approved
 def test_a_blank_cell_never_clears_a_reported_figure(approved_2022: ActualValue) -> None:
     table = seed_with_2022_actuals(liudong="2", beibu="1", liunan="")
 
-    previewed = preview_conflicts(preview_file(table, "柳州分解表v3.txt"))
+    previewed = preview_actuals(preview_file(table, "柳州分解表v3.txt")).conflicts
     outcome = import_table(content=table, filename="柳州分解表v3.txt", actor=administrator())
 
     assert previewed == [] and outcome.conflicts == []
