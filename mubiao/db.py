@@ -123,7 +123,8 @@ def insert_rows(
             prefix = copy_formatter(model, list(shared))(list(shared.values()))[:-1] + "\t" if shared else ""
             line = copy_formatter(model, columns, prefix)
             raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # Its errors (a statement check refusing a row, plans migration 0008) become Django's own.
+            with connection.wrap_database_errors, raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for chunk in _chunks(rows, CHUNK):
                     copy.write("".join([line(row) for row in chunk]))
                     count += len(chunk)

@@ -147,20 +147,44 @@ def rows_hanging_from(model: type[Model], pks: set[Any]) -> dict[type[Model], se
     return found
 
 
+def referrers_first(models: list[type[Model]]) -> list[type[Model]]:
+    """The models ordered so that none comes after a model it refers to (a cycle keeps its order)."""
+    ordered: list[type[Model]] = []
+    remaining = list(models)
+    while remaining:
+        unreferred = [
+            model
+            for model in remaining
+            if not any(
+                field.related_model is model
+                for other in remaining
+                if other is not model
+                for field in other._meta.concrete_fields
+                if field.is_relation
+            )
+        ]
+        chosen = unreferred[0] if unreferred else remaining[0]
+        remaining.remove(chosen)
+        ordered.append(chosen)
+    return ordered
+
+
 def delete_with_everything_under(model: type[Model], pks: set[Any]) -> None:
     """Delete these rows, every row that refers to them, and the departments no indicator names any more.
 
-    Foreign keys are checked when the transaction commits (Django makes them deferrable), so the
-    order of the deletes does not matter; for a transactional test the atomic block is that commit.
+    Tables that refer to others go first: most foreign keys are checked when the transaction commits
+    (Django makes them deferrable), but on PostgreSQL a target's references are checked by each
+    statement (plans migration 0008). For a transactional test the atomic block is that commit.
     """
     from django.db import transaction
 
     from mubiao.plans.models import Indicator
 
     departments = Indicator._meta.get_field("lead_departments").related_model
+    found = rows_hanging_from(model, pks)
     with transaction.atomic():
-        for found, found_pks in rows_hanging_from(model, pks).items():
-            found._base_manager.filter(pk__in=found_pks)._raw_delete(found._base_manager.db)
+        for each in referrers_first(list(found)):
+            each._base_manager.filter(pk__in=found[each])._raw_delete(each._base_manager.db)
         named = set(departments._base_manager.values_list("pk", flat=True))
         unnamed = {pk for pk in named if rows_hanging_from(departments, {pk}) == {departments: {pk}}}
         departments._base_manager.filter(pk__in=unnamed)._raw_delete(departments._base_manager.db)

@@ -15,6 +15,7 @@ from mubiao.domain.names import squash, stem
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import TableReading
 from mubiao.domain.validation import validate_plan
+from mubiao.memory import bulk_allocation
 from mubiao.orgunits.models import OrgUnit
 from mubiao.orgunits.selectors import area_find, known_unit_names, unit_resolver
 from mubiao.plans.selectors import plan_findings
@@ -41,14 +42,14 @@ class ImportPreview:
 
 def understand_file(content: bytes, filename: str, mapping: LayoutMapping | None = None) -> Understanding:
     """Understand a table file without writing anything; a file that cannot be opened raises TableError."""
-    grids = read_grids(content, filename)
     known = known_unit_names()
 
     def is_known(name: str) -> bool:
         folded = squash(name)
         return folded in known or stem(folded) in known
 
-    return understand(grids, Path(filename).name, mapping, is_known)
+    with bulk_allocation():
+        return understand(read_grids(content, filename), Path(filename).name, mapping, is_known)
 
 
 def preview_file(content: bytes, filename: str, mapping: LayoutMapping | None = None) -> ImportPreview:
@@ -112,5 +113,6 @@ def findings_after_import(outcome: ImportOutcome, reading: TableReading) -> list
     is checked as stored.
     """
     if outcome.plan_created:
-        return validate_plan(reading_facts(reading, city=outcome.plan.area.name))
+        with bulk_allocation():
+            return validate_plan(reading_facts(reading, city=outcome.plan.area.name))
     return plan_findings(outcome.plan)

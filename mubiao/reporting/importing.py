@@ -17,6 +17,7 @@ from mubiao.audit.services import Actor
 from mubiao.db import retry_once_if_raced
 from mubiao.domain.periods import Period
 from mubiao.domain.readings import TableReading
+from mubiao.memory import bulk_allocation
 from mubiao.orgunits.selectors import area_find, unit_resolver
 from mubiao.plans.importing import ImportPreview, area_named, preview_file, read_file
 from mubiao.plans.models import Indicator, Plan, PlanUnit
@@ -76,7 +77,7 @@ def import_reading(
     name = Path(filename).name
 
     def attempt() -> ImportOutcome:
-        with transaction.atomic():
+        with bulk_allocation(), transaction.atomic():
             outcome = plan_import_table(
                 reading=reading, content=content, filename=name, actor=actor, area=area, create_units=create_units
             )

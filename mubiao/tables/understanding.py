@@ -21,6 +21,7 @@ from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import TableReading
 from mubiao.domain.validation import IndicatorFacts, PlanFacts, validate_plan
 from mubiao.domain.vocabulary import BLOCK_MARKS, YEAR
+from mubiao.memory import bulk_allocation
 from mubiao.tables.crosstab import read_crosstab
 from mubiao.tables.grid import Grid
 from mubiao.tables.mapping import LayoutMapping, MappingError
@@ -94,7 +95,10 @@ class Understanding:
     @cached_property
     def findings(self) -> list[Finding]:
         """What the validation rules say of the reading — computed when shown, not when only committed."""
-        return validate_plan(reading_facts(self.reading)) if self.reading is not None else []
+        if self.reading is None:
+            return []
+        with bulk_allocation():
+            return validate_plan(reading_facts(self.reading))
 
     @property
     def can_commit(self) -> bool:
