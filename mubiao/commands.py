@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from mubiao.domain.findings import Finding
@@ -62,7 +63,7 @@ def fail(message: str, as_json: bool = False) -> NoReturn:
     if as_json:
         print_json({"errors": [{"message": message}]})
     else:
-        console(sys.stderr).print(f"[bold red]错误[/]：{message}")
+        console(sys.stderr).print(f"[bold red]错误[/]：{escape(message)}")
     raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -97,7 +98,7 @@ def findings_table(findings: list[Finding], out: Console) -> None:
     for finding in findings:
         if finding.indicator != current:
             current = finding.indicator
-            out.print(f"\n[bold]{finding.indicator_number}. {finding.indicator}[/]")
+            out.print(f"\n[bold]{escape(f'{finding.indicator_number}. {finding.indicator}')}[/]")
         style = _SEVERITY_STYLE[finding.severity.value]
         place = " · ".join(
             part
@@ -108,7 +109,9 @@ def findings_table(findings: list[Finding], out: Console) -> None:
             )
             if part
         )
-        out.print(f"  [{style}]{finding.severity.label}[/] {place}：{finding.message} [dim]({finding.rule})[/]")
+        out.print(
+            f"  [{style}]{finding.severity.label}[/] {escape(f'{place}：{finding.message}')} [dim]({finding.rule})[/]"
+        )
     out.print()
 
 

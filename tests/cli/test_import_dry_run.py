@@ -129,3 +129,37 @@ def test_the_findings_printed_after_importing_a_new_plan_are_those_of_the_stored
     stored = json.loads(json.dumps([f.as_dict() for f in plan_findings(Plan.objects.get())], ensure_ascii=False))
     assert len(printed) == 14
     assert printed == stored
+
+
+def test_names_that_look_like_terminal_markup_are_printed_as_written_in_the_preview_and_after_the_commit(
+    liuzhou, tmp_path, capsys
+):
+    rows: list[list[object]] = [
+        ["测试县[bold]2021年科技任务分解表"],
+        ["地区", "高新技术企业[/b]（家）"],
+        ["[/b]镇", 4],
+        ["[red]乡", 6],
+        ["合计", 10],
+    ]
+
+    assert run("import", workbook(tmp_path, rows), "--dry-run") == 0
+    preview = capsys.readouterr().out
+    assert run("import", workbook(tmp_path, rows)) == 0
+    committed = capsys.readouterr().out
+
+    assert "单位 2 个：[/b]镇*、[red]乡*" in preview
+    assert "高新技术企业[/b]" in preview
+    assert "新建单位：测试县、[/b]镇、[red]乡" in committed
+    assert Target.objects.filter(org_unit__name="[/b]镇", value=4).exists()
+
+
+def test_a_preview_of_many_units_lists_the_first_hundred_and_the_count(liuzhou, tmp_path, capsys):
+    units: list[list[object]] = [[f"第{number}试验镇", number] for number in range(1, 151)]
+    rows = [["测试县2021年科技任务分解表"], ["地区", "高新技术企业（家）"], *units, ["合计", sum(range(1, 151))]]
+
+    assert run("import", workbook(tmp_path, rows), "--dry-run") == 0
+
+    out = capsys.readouterr().out
+    assert "单位 150 个：第1试验镇*、第2试验镇*" in out
+    assert "第100试验镇*…等150个（--format json 列出全部）" in out
+    assert "第101试验镇" not in out

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mubiao.commands import findings_summary, findings_table
@@ -157,13 +158,14 @@ def print_preview(
     understanding = preview.understanding
     reading = understanding.reading
     mapping = understanding.mapping
-    sheet = f" · 工作表“{understanding.grid.sheet}”" if understanding.grid.sheet else ""
+    # Every text from the file is escaped: a name such as “[/b]” is printed as written, not read as markup.
+    sheet = f" · 工作表“{escape(understanding.grid.sheet)}”" if understanding.grid.sheet else ""
     others = (
-        f"（共{len(understanding.sheets)}个：{'、'.join(understanding.sheets)}）"
+        f"（共{len(understanding.sheets)}个：{escape('、'.join(understanding.sheets))}）"
         if len(understanding.sheets) > 1
         else ""
     )
-    out.print(f"[bold]{understanding.filename}[/]{sheet}{others}")
+    out.print(f"[bold]{escape(understanding.filename)}[/]{sheet}{others}")
     out.print(f"表格结构：{LAYOUT_LABELS.get(understanding.layout, understanding.layout)}")
     header = f"第{mapping.header_rows[0]}—{mapping.header_rows[1]}行" if mapping.header_rows else "未找到"
     out.print(
@@ -187,7 +189,7 @@ def print_preview(
             if reading.start_year == reading.end_year
             else f"{reading.start_year}—{reading.end_year}"
         )
-        out.print(f"标题：{reading.title or '（无）'}；地区：{area}；年份：{years}")
+        out.print(f"标题：{escape(reading.title) or '（无）'}；地区：{escape(area)}；年份：{years}")
         _print_units(preview, out)
         _print_indicators(preview, out)
         levels = Counter(value.level for value in reading.values)
@@ -204,18 +206,19 @@ def print_preview(
             for r in failing[:20]:
                 out.print(
                     f"  第{r.row}行第{r.column}列 {r.indicator_name} {r.year}年{LEVEL_LABELS[r.level]}："
-                    f"合计 {format_decimal(r.total)}，各单位之和 {format_decimal(r.units_sum)}"
+                    f"合计 {format_decimal(r.total)}，各单位之和 {format_decimal(r.units_sum)}",
+                    markup=False,
                 )
         for note in reading.notes:
-            out.print(f"  [dim]{note}[/]", markup=True)
+            out.print(f"  [dim]{escape(note)}[/]")
         findings_table([f for f in understanding.findings if f.severity.value != "info"], out)
         out.print(findings_summary(understanding.findings))
         print_conflicts(conflicts, out)
         print_changes(changes, out)
     for problem in understanding.problems:
-        out.print(f"[bold red]问题[/]：{problem.located(understanding.filename)}", highlight=False)
+        out.print(f"[bold red]问题[/]：{escape(problem.located(understanding.filename))}", highlight=False)
     for proposal in understanding.proposals:
-        out.print(f"[yellow]建议[/]：{proposal}")
+        out.print(f"[yellow]建议[/]：{escape(proposal)}")
     if understanding.can_commit:
         out.print(
             "[green]可以导入[/]（去掉 --dry-run 即写入；用 --save-mapping 文件 保存映射，修改后以 --mapping 传回）"
@@ -224,21 +227,28 @@ def print_preview(
         out.print("[bold red]不能导入[/]：请按上面的问题修改表格，或用 --mapping 纠正识别结果。数据库未作任何改动。")
 
 
+#: The units a preview names on the terminal; a table of 3,000 lists its first hundred and the count.
+UNITS_LISTED = 100
+
+
 def _print_units(preview: ImportPreview, out: Console) -> None:
     reading = preview.understanding.reading
     assert reading is not None
     new = set(preview.new_units)
     names = []
-    for unit in reading.units:
-        text = unit.name + (f"（其中项，属{unit.part_of}）" if unit.part_of else "")
+    for unit in reading.units[:UNITS_LISTED]:
+        text = escape(unit.name + (f"（其中项，属{unit.part_of}）" if unit.part_of else ""))
         names.append(f"[yellow]{text}*[/]" if unit.name in new else text)
-    out.print(f"单位 {len(reading.units)} 个：" + "、".join(names))
+    listed = "、".join(names)
+    if len(reading.units) > UNITS_LISTED:
+        listed += f"…等{len(reading.units)}个（--format json 列出全部）"
+    out.print(f"单位 {len(reading.units)} 个：{listed}")
     if preview.new_units:
         hint = "新地区的单位将随地区一起新建" if not preview.area_exists else "加 --create-units 确认创建"
         out.print(f"  *新单位 {len(preview.new_units)} 个（{hint}）")
         for name, similar in preview.suggestions.items():
             if similar:
-                out.print(f"  “{name}”是否应为“{'”或“'.join(similar)}”？")
+                out.print(f"  “{name}”是否应为“{'”或“'.join(similar)}”？", markup=False)
 
 
 def _print_indicators(preview: ImportPreview, out: Console) -> None:
@@ -250,10 +260,10 @@ def _print_indicators(preview: ImportPreview, out: Console) -> None:
         table.add_column(heading)
     for indicator in reading.indicators[:50]:
         table.add_row(
-            indicator.number,
-            indicator.name,
-            indicator.unit_of_measure or "—",
-            indicator.parent_number or "",
+            escape(indicator.number),
+            escape(indicator.name),
+            escape(indicator.unit_of_measure) or "—",
+            escape(indicator.parent_number or ""),
             str(counts[indicator.number]),
         )
     out.print(table)

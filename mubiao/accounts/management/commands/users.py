@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandParser
 from django.utils import timezone
+from rich.markup import escape
 from rich.table import Table
 
 from mubiao.accounts.models import Role
@@ -136,8 +137,8 @@ class Command(MubiaoCommand):
             if not roles and user.is_superuser:
                 roles = "管理员（超级用户）"
             table.add_row(
-                user.get_username(),
-                user.get_full_name(),
+                escape(user.get_username()),
+                escape(user.get_full_name()),
                 roles or "无角色",
                 "有效" if user.is_active else "已停用",
                 last,

@@ -35,4 +35,4 @@ class Command(MubiaoCommand):
         except (KeyError, ValueError) as error:
             fail(f"{path}：单位目录格式不对（{error}）")
         listed = "：" + names_listed([unit.name for unit in created]) if created else ""
-        console().print(f"新建单位 {len(created)} 个{listed}")
+        console().print(f"新建单位 {len(created)} 个{listed}", markup=False)

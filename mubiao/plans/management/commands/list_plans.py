@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandParser
+from rich.markup import escape
 from rich.table import Table
 
 from mubiao.commands import MubiaoCommand, console, print_json
@@ -25,5 +26,7 @@ class Command(MubiaoCommand):
             return
         table = Table("编号", "规划", "地区", "年限")
         for plan in plans:
-            table.add_row(str(plan.pk), plan.title, plan.area.name, f"{plan.start_year}—{plan.end_year}")
+            table.add_row(
+                str(plan.pk), escape(plan.title), escape(plan.area.name), f"{plan.start_year}—{plan.end_year}"
+            )
         console().print(table if plans else "还没有规划。用 mubiao import FILE 导入。")

@@ -107,6 +107,6 @@ class Command(MubiaoCommand):
             return
         out = console()
         where = f"编号 {outcome.province.pk}，种子 {spec.seed}"
-        out.print(f"已生成合成测试数据“{spec.province}”（{where}），用时 {seconds:.1f} 秒：")
+        out.print(f"已生成合成测试数据“{spec.province}”（{where}），用时 {seconds:.1f} 秒：", markup=False)
         for key, label in _LABELS.items():
             out.print(f"  {label}：{outcome.counts[key]:,}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandParser
+from rich.markup import escape
 
 from mubiao.commands import EXIT_FINDINGS, MubiaoCommand, console, fail, findings_summary, findings_table, print_json
 from mubiao.domain.values import SEVERITY_ORDER, Severity
@@ -37,7 +38,7 @@ class Command(MubiaoCommand):
             print_json({"plan": plan_json(plan), "findings": [f.as_dict() for f in findings]})
         else:
             out = console()
-            out.print(f"[bold]{plan.title}[/]（{plan.start_year}—{plan.end_year}年）数据质量检查")
+            out.print(f"[bold]{escape(plan.title)}[/]（{plan.start_year}—{plan.end_year}年）数据质量检查")
             findings_table(findings, out)
             out.print(findings_summary(findings))
         if any(f.severity is Severity.ERROR for f in findings):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
+from rich.markup import escape
 
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
@@ -85,7 +86,7 @@ class Command(MubiaoCommand):
         out = console()
         counts = outcome.counts
         verb = "已导入" if outcome.changed_anything else "未发生变化"
-        out.print(f"[bold]{plan.title}[/]（编号 {plan.pk}）实际值：{verb}")
+        out.print(f"[bold]{escape(plan.title)}[/]（编号 {plan.pk}）实际值：{verb}")
         line = f"共 {counts['rows']} 行：新增 {counts['created']}，修改 {counts['updated']}，未变 {counts['unchanged']}"
         if counts["blank_skipped"]:
             line += f"，空白跳过 {counts['blank_skipped']}"
@@ -97,7 +98,7 @@ class Command(MubiaoCommand):
         for change in outcome.changes:
             before, after = format_decimal(change.before) or "空", format_decimal(change.after) or "空"
             out.print(
-                f"  修改 {change.indicator} {change.unit} {change.period}：{before} → {after}"
+                f"  修改 {escape(f'{change.indicator} {change.unit} {change.period}')}：{before} → {after}"
                 f" [dim]（第{change.row}行）[/]"
             )
         print_conflicts(outcome.conflicts, out)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
+from rich.markup import escape
 
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
@@ -115,7 +116,7 @@ class Command(MubiaoCommand):
         plan = outcome.plan
         changed = outcome.changed_anything or bool(outcome.actual_changes)
         verb = "新建" if outcome.plan_created else ("已更新" if changed else "未发生变化")
-        out.print(f"[bold]{plan.title}[/]（{plan.start_year}—{plan.end_year}年，编号 {plan.pk}）：{verb}")
+        out.print(f"[bold]{escape(plan.title)}[/]（{plan.start_year}—{plan.end_year}年，编号 {plan.pk}）：{verb}")
         counts = outcome.counts
         out.print(
             f"指标 {counts['indicators']} 个，里程碑 {counts['milestones']} 个，单位 {counts['units']} 个；"
@@ -127,17 +128,19 @@ class Command(MubiaoCommand):
         if outcome.file_seen_before:
             out.print("此文件（相同内容）以前已导入过。")
         if outcome.created_units:
-            out.print("新建单位：" + names_listed([unit.name for unit in outcome.created_units]))
+            out.print("新建单位：" + names_listed([unit.name for unit in outcome.created_units]), markup=False)
         for change in outcome.changes:
             before, after = format_decimal(change.before) or "空", format_decimal(change.after) or "空"
             level = LEVEL_LABELS[change.level]
-            out.print(f"  修改 {change.indicator} {change.year}年{level} {change.unit}：{before} → {after}")
+            out.print(
+                f"  修改 {change.indicator} {change.year}年{level} {change.unit}：{before} → {after}", markup=False
+            )
         for actual in outcome.actual_changes:
             before, after = format_decimal(actual.before) or "空", format_decimal(actual.after) or "空"
-            out.print(f"  修改 {actual.indicator} {actual.period} 实际 {actual.unit}：{before} → {after}")
+            out.print(f"  修改 {actual.indicator} {actual.period} 实际 {actual.unit}：{before} → {after}", markup=False)
         print_conflicts(outcome.conflicts, out)
         for note in outcome.notes:
-            out.print(f"  [dim]{note}[/]")
+            out.print(f"  [dim]{escape(note)}[/]")
         findings_table([f for f in findings if f.severity.value != "info"], out)
         out.print(findings_summary(findings))
 

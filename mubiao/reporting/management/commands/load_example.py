@@ -29,4 +29,4 @@ class Command(MubiaoCommand):
             actor=Actor(door=Door.IMPORT, label=actor.label),
         )
         state = "已载入" if outcome.changed_anything or created else "已是最新，未作改动"
-        console().print(f"示例规划“{outcome.plan.title}”（编号 {outcome.plan.pk}）{state}。")
+        console().print(f"示例规划“{outcome.plan.title}”（编号 {outcome.plan.pk}）{state}。", markup=False)

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.management.base import CommandParser
+from rich.markup import escape
 from rich.table import Table
 
 from mubiao.accounts.permissions import OPERATOR
@@ -126,7 +127,7 @@ class Command(MubiaoCommand):
             )
             return
         out = console()
-        out.print(f"[bold]{plan.title}[/] {progress.period.label}进度")
+        out.print(f"[bold]{escape(plan.title)}[/] {progress.period.label}进度")
         current = None
         table: Table | None = None
         for row in progress.rows:
@@ -143,7 +144,7 @@ class Command(MubiaoCommand):
                     "完成率(力争)",
                     "状态",
                     "排名",
-                    title=f"{row.indicator_number}. {row.indicator}（{row.unit_of_measure}）",
+                    title=escape(f"{row.indicator_number}. {row.indicator}（{row.unit_of_measure}）"),
                     title_justify="left",
                 )
             assert table is not None
@@ -153,13 +154,13 @@ class Command(MubiaoCommand):
                 own = [f"市报{format_decimal(row.own)}"] if row.own is not None else []
                 notes = [f"{row.units_reported}/{row.units_expected}个单位已报", *own, *notes]
             table.add_row(
-                row.unit + ("（汇总）" if row.summed else ""),
+                escape(row.unit + ("（汇总）" if row.summed else "")),
                 format_decimal(row.actual),
                 format_decimal(row.committed),
                 format_decimal(row.stretch),
                 fixed(row.rate_committed),
                 fixed(row.rate_stretch),
-                f"[{style}]{row.status.label}[/]" + (f" [dim]{' · '.join(notes)}[/]" if notes else ""),
+                f"[{style}]{row.status.label}[/]" + (f" [dim]{escape(' · '.join(notes))}[/]" if notes else ""),
                 str(row.rank or ""),
             )
         if table is not None:
@@ -170,5 +171,6 @@ class Command(MubiaoCommand):
                 out.print(
                     f"  {milestone.indicator}：{milestone.phrase}，截至{milestone.upto_year}年"
                     f"{format_decimal(milestone.reached) or '无实际值'}"
-                    + (f"，{percent(milestone.rate)}" if milestone.rate is not None else "")
+                    + (f"，{percent(milestone.rate)}" if milestone.rate is not None else ""),
+                    markup=False,
                 )
