@@ -92,3 +92,24 @@ def test_the_milestone_charts_are_drawn_from_locally_served_echarts(live_server,
     expect(charts).to_have_count(4)
     expect(charts.first.locator("canvas")).to_have_count(1)
     assert all(url.startswith(live_server.url) for url in requested)
+
+
+def test_a_milestone_tooltip_shows_a_unit_of_measure_as_text_not_as_html(live_server, seed_plan, page):
+    hostile = '<img src=x onerror="window.mubiaoInjected=1">'
+    seed_plan.indicators.update(unit_of_measure=hostile)
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
+    chart = page.locator(".chart[data-drawn='true'][data-chart-index='0']")
+    expect(chart).to_be_visible()
+
+    chart.evaluate(
+        """element => {
+            const plot = window.echarts.getInstanceByDom(element);
+            const milestones = plot.getOption().series.length - 1;
+            plot.dispatchAction({ type: "showTip", seriesIndex: milestones, dataIndex: 0 });
+        }"""
+    )
+
+    tooltip = chart.locator("div", has_text="里程碑").last
+    expect(tooltip).to_contain_text(f"12 {hostile}")
+    expect(tooltip.locator("img")).to_have_count(0)
+    assert page.evaluate("window.mubiaoInjected") is None

@@ -5,6 +5,13 @@
 
   var COLOURS = { committed: "#1f3a5f", stretch: "#8fa9cc", met: "#2d6a36", unmet: "#d0433b" };
 
+  // A tooltip formatter's result is HTML: every word and figure from the data goes in as text.
+  function escapeHtml(value) {
+    return String(value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function draw(element, chart) {
     var labels = chart.labels;
     var series = [
@@ -33,9 +40,12 @@
         formatter: function (point) {
           var m = point.data.milestone;
           var level = m.level === "committed" ? labels.committed : labels.stretch;
-          return m.year + " " + level + "<br>" + labels.milestone + ": " + m.value + " " + chart.unit +
-            "<br>" + labels.reached + ": " + m.reached + " " + chart.unit +
-            "<br>" + (m.met ? labels.met : labels.unmet);
+          return [
+            m.year + " " + level,
+            labels.milestone + ": " + m.value + " " + chart.unit,
+            labels.reached + ": " + m.reached + " " + chart.unit,
+            m.met ? labels.met : labels.unmet
+          ].map(escapeHtml).join("<br>");
         }
       }
     });
