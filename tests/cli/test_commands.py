@@ -162,6 +162,23 @@ def test_dump_gives_one_row_per_stored_value_with_the_city_under_its_name(seed_p
     ]
 
 
+def test_dump_writes_names_that_start_like_a_formula_as_text_and_negative_values_as_numbers(seed_plan, capsys) -> None:
+    from mubiao.plans.models import Indicator, Target
+
+    Indicator.objects.filter(plan=seed_plan, number="1").update(name='=HYPERLINK("http://evil.example","点此")')
+    seed_plan.plan_units.filter(header_name="柳南").update(header_name="@SUM(1+1)")
+    Target.objects.filter(indicator__plan=seed_plan, indicator__number="2", year=2018, level="committed").update(
+        value=-3
+    )
+
+    assert run("dump") == 0
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["indicator"] == '\'=HYPERLINK("http://evil.example","点此")'
+    assert "'@SUM(1+1)" in {row["unit"] for row in rows}
+    assert {row["value"] for row in rows if row["indicator_number"] == "2" and row["level"] == "committed"} >= {"-3"}
+
+
 def test_dump_lists_each_approved_figure_under_its_own_period_and_leaves_out_pending_ones(
     seed_plan, capsys, actor
 ) -> None:

@@ -11,6 +11,7 @@ from django.core.management.base import CommandParser
 from mubiao.commands import MubiaoCommand, fail, print_json
 from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
+from mubiao.domain.spreadsheets import cell_text
 from mubiao.plans.selectors import PlanNotFound, plan_get, plan_long_rows
 
 COLUMNS = ["indicator_number", "indicator", "unit", "year", "period", "level", "value"]
@@ -52,6 +53,6 @@ class Command(MubiaoCommand):
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(COLUMNS)
         for r in rows:
-            writer.writerow(
-                [r.indicator_number, r.indicator, r.unit, r.year, r.period, r.level, format_decimal(r.value)]
-            )
+            # Names from a table are text a spreadsheet must not run; the value is a number as it stands.
+            names = [cell_text(r.indicator_number), cell_text(r.indicator), cell_text(r.unit)]
+            writer.writerow([*names, r.year, r.period, r.level, format_decimal(r.value)])
