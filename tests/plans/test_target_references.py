@@ -143,6 +143,30 @@ def test_on_postgresql_targets_are_checked_per_statement_not_per_row() -> None:
     ]
 
 
+def other_connection() -> psycopg.Connection:
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
+    )
+
+
+@on_postgresql
+def test_on_postgresql_a_unit_is_removed_only_under_read_committed(seed_plan: Plan) -> None:
+    # Under REPEATABLE READ the check could miss a target committed since the transaction began.
+    unit = seed_plan.area.children.get(short_name="柳南")
+
+    with (
+        other_connection() as other,
+        pytest.raises(psycopg.errors.SerializationFailure) as refused,
+        other.transaction(),
+    ):
+        other.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        other.execute("DELETE FROM orgunits_orgunit WHERE id = %s", [unit.pk])
+
+    assert "only under READ COMMITTED" in str(refused.value)
+    assert OrgUnit.objects.filter(pk=unit.pk).exists()
+
+
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("empty_register")
@@ -160,13 +184,10 @@ def test_a_unit_that_an_unfinished_import_names_cannot_be_deleted_from_another_c
     district = OrgUnit.objects.get(name="甲区")
     plan = Plan.objects.create(title="测试规划", area=city, start_year=2021, end_year=2022)
     indicator = Indicator.objects.create(plan=plan, number="1", name="测试指标", unit_of_measure="个")
-    settings = connection.settings_dict
     refused: list[str] = []
 
     def delete_from_another_connection() -> None:
-        with psycopg.connect(
-            dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
-        ) as other:
+        with other_connection() as other:
             other.execute("SET lock_timeout = '200ms'")
             try:
                 other.execute("DELETE FROM orgunits_orgunit WHERE id = %s", [district.pk])

@@ -14,8 +14,12 @@ a statement wrote, as a join:
 - after TRUNCATE of one of those three: no target may remain.
 
 Each refusal is SQLSTATE 23503 (foreign_key_violation), which Django raises as IntegrityError, with
-the words PostgreSQL uses for its own foreign keys. The checks assume READ COMMITTED, Django's
-isolation level: each query of a trigger sees what committed before it.
+the words PostgreSQL uses for its own foreign keys. The checks rely on READ COMMITTED, Django's
+isolation level, where each query of a trigger sees what committed before it: an indicator, unit or
+file is deleted (or its id changed, or its table truncated) only under READ COMMITTED, because under
+REPEATABLE READ the check could miss a target committed meanwhile (PostgreSQL's own foreign keys
+look past the snapshot there; a trigger cannot). Writing targets is safe at any level: locking a row
+another transaction has deleted fails under REPEATABLE READ.
 
 Django's model state still declares the three foreign keys (ForeignKey with db_constraint=True):
 SQLite keeps them as real foreign keys, and a later migration that alters one of these fields
@@ -70,11 +74,32 @@ def _keep_function(table: str) -> str:
     referring = [column for column, referred in REFERENCES if referred == table]
     assert len(referring) == 1
     column = referring[0]
+    # Each query names only the transition tables its event has (a TRUNCATE has none, a DELETE no
+    # `kept`): PL/pgSQL plans a statement when it first runs it, so each event has its own branch.
     return f"""
         CREATE OR REPLACE FUNCTION {KEEP_FUNCTION.format(table=table)}() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
             gone bigint;
+            removing boolean;
         BEGIN
+            IF TG_OP = 'TRUNCATE' THEN
+                removing := true;
+            ELSIF TG_OP = 'DELETE' THEN
+                removing := EXISTS (SELECT 1 FROM removed);
+            ELSE  -- an UPDATE removes a key only if it changes one
+                removing := EXISTS (SELECT 1 FROM removed WHERE NOT EXISTS (SELECT 1 FROM kept WHERE kept.id = removed.id));
+            END IF;
+            IF NOT removing THEN
+                RETURN NULL;
+            END IF;
+            -- The checks below see what committed before them only under READ COMMITTED; under
+            -- REPEATABLE READ or SERIALIZABLE they would miss a target another transaction committed
+            -- since this one began.
+            IF current_setting('transaction_isolation') <> 'read committed' THEN
+                RAISE EXCEPTION 'rows of table "{table}" that targets may refer to are removed only under READ COMMITTED'
+                    USING ERRCODE = 'serialization_failure',
+                          HINT = 'Run the statement in a READ COMMITTED transaction, PostgreSQL''s and Django''s default.';
+            END IF;
             IF TG_OP = 'TRUNCATE' THEN
                 IF EXISTS (SELECT 1 FROM {TARGET} WHERE {column} IS NOT NULL) THEN
                     RAISE EXCEPTION 'cannot truncate table "{table}": table "{TARGET}" refers to it'
@@ -86,7 +111,7 @@ def _keep_function(table: str) -> str:
                 SELECT removed.id INTO gone FROM removed
                     WHERE EXISTS (SELECT 1 FROM {TARGET} AS target WHERE target.{column} = removed.id)
                     LIMIT 1;
-            ELSE  -- an UPDATE: only a key that no longer exists matters
+            ELSE
                 SELECT removed.id INTO gone FROM removed
                     WHERE NOT EXISTS (SELECT 1 FROM kept WHERE kept.id = removed.id)
                       AND EXISTS (SELECT 1 FROM {TARGET} AS target WHERE target.{column} = removed.id)
