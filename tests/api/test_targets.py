@@ -185,3 +185,21 @@ def test_a_plan_with_no_such_indicator_gives_no_rows_rather_than_another_plans(
 
     assert targets(api, f"plan={other.pk}") == []
     assert targets(api, f"plan={other.pk}&indicator={high_tech.pk}") == []
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "9223372036854775808", "5000"])
+def test_a_page_size_beyond_any_integer_gives_a_page_not_a_server_error(
+    api: APIClient, seed_plan: Plan, limit: str
+) -> None:
+    response = api.get(f"/api/targets/?limit={limit}")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["count"], len(body["results"]), body["next"]) == (Target.objects.count(), body["count"], None)
+
+
+def test_a_page_beyond_the_last_is_empty(api: APIClient, seed_plan: Plan) -> None:
+    response = api.get("/api/targets/?offset=9223372036854775808")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
