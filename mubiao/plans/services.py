@@ -26,7 +26,7 @@ from mubiao.audit.services import (
 from mubiao.db import db_datetime, insert_rows, retry_once_if_raced
 from mubiao.domain.milestones import infer_direction, infer_kind, infer_unit_of_measure, parse_milestones
 from mubiao.domain.names import kind_from_name
-from mubiao.domain.numbers import format_decimal, storage_refusal
+from mubiao.domain.numbers import figure_refusal, format_decimal, is_count, storage_refusal
 from mubiao.domain.periods import Period, period_outside_plan
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import CellValue, IndicatorReading, TableReading
@@ -171,6 +171,10 @@ def reading_fit_problems(reading: TableReading) -> list[Problem]:
     for header in reading.units:
         check(header.name, PlanUnit, "header_name", "单位名称", header.row)
         check(header.name, OrgUnit, "name", "单位名称", header.row)
+    # A 实际 row's figure becomes an approved actual value: the one rule every door applies to those
+    # (counts whole and not negative). Targets in a count that break it are a finding (count_not_whole).
+    units = {i.number: i.unit_of_measure or infer_unit_of_measure(i.goal_text, "") for i in reading.indicators}
+    counted = {i.number: (i.name, units[i.number]) for i in reading.indicators if is_count(units[i.number])}
     for cell in reading.values:
         refused = storage_refusal(cell.value)
         if refused is not None:
@@ -179,6 +183,13 @@ def reading_fit_problems(reading: TableReading) -> list[Problem]:
                     refusal_text(refused), row=cell.row, column=cell.column, expected="不超过16位整数、4位小数的数值"
                 )
             )
+        elif cell.level == "actual" and cell.indicator_number in counted:
+            name, unit = counted[cell.indicator_number]
+            refused = figure_refusal(cell.value, unit_of_measure=unit, indicator=name)
+            if refused is not None:
+                problems.append(
+                    Problem(refusal_text(refused), row=cell.row, column=cell.column, expected="不小于0的整数")
+                )
     return problems
 
 

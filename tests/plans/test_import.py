@@ -215,3 +215,21 @@ def test_audit_records_can_be_neither_changed_nor_deleted(seed_plan: Plan) -> No
         record.save()
     with pytest.raises(PermissionError):
         record.delete()
+
+
+@pytest.mark.parametrize(
+    ("written", "words"), [("-162", "不能为负数"), ("162.5", "须为整数"), ("１６２.５", "须为整数")]
+)
+def test_a_count_reported_in_a_tables_actual_row_follows_the_rule_of_every_door(
+    seed_plan: Plan, actor, written: str, words: str
+) -> None:
+    # 高新技术企业 counts 家: its 实际 row, 柳东's 2018 figure 162 in row 30, column 7.
+    before = database_state()
+
+    with pytest.raises(TableError) as caught:
+        import_table(content=seed_with(30, 7, written), filename="seed.txt", actor=actor)
+
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (30, 7)
+    assert words in problem.message
+    assert database_state() == before
