@@ -18,8 +18,8 @@ from mubiao.domain.validation import validate_plan
 from mubiao.memory import bulk_allocation
 from mubiao.orgunits.models import OrgUnit
 from mubiao.orgunits.selectors import area_find, known_unit_names, unit_resolver
-from mubiao.plans.selectors import plan_findings
-from mubiao.plans.services import ImportOutcome, reading_fit_problems
+from mubiao.plans.selectors import plan_findings, plan_of_reading
+from mubiao.plans.services import ImportOutcome, IndicatorChange, indicators_changed_by, reading_fit_problems
 from mubiao.tables.mapping import LayoutMapping
 from mubiao.tables.sources import read_grids
 from mubiao.tables.understanding import Understanding, reading_facts, understand
@@ -34,6 +34,8 @@ class ImportPreview:
     area_exists: bool
     new_units: list[str] = field(default_factory=list)
     suggestions: dict[str, list[str]] = field(default_factory=dict)  # new unit → known names like it
+    #: What the table would change of the stored plan's indicators (a new name, unit, goal).
+    indicator_changes: list[IndicatorChange] = field(default_factory=list)
 
     @property
     def reading(self) -> TableReading | None:
@@ -84,6 +86,9 @@ def preview_file(content: bytes, filename: str, mapping: LayoutMapping | None = 
         if resolver.match(unit.name) is None:
             preview.new_units.append(unit.name)
             preview.suggestions[unit.name] = resolver.suggestions(unit.name)
+    plan = plan_of_reading(area, reading)
+    if plan is not None:
+        preview.indicator_changes = indicators_changed_by(plan, reading)
     return preview
 
 

@@ -10,8 +10,10 @@ from django.db.models import Q
 from mubiao.domain.findings import Finding
 from mubiao.domain.milestones import MilestoneSpec
 from mubiao.domain.periods import Period, PeriodKind
+from mubiao.domain.readings import TableReading
 from mubiao.domain.validation import IndicatorFacts, PlanFacts, validate_plan
 from mubiao.domain.values import Comparison, Direction, IndicatorKind, Level
+from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, SourceFile, Target
 from mubiao.reporting.models import ActualValue
 
@@ -62,6 +64,13 @@ def plan_table_files(plan: Plan) -> frozenset[int]:
     to long tables of actual values: what a table's re-import may clear is what an earlier table gave."""
     found = Target.objects.filter(indicator__plan=plan, source_file__isnull=False).order_by()
     return frozenset(found.values_list("source_file_id", flat=True).distinct())
+
+
+def plan_of_reading(area: OrgUnit, reading: TableReading) -> Plan | None:
+    """The stored plan a table goes into: the same area, title and span of years."""
+    return Plan.objects.filter(
+        area=area, title=reading.plan_title, start_year=reading.start_year, end_year=reading.end_year
+    ).first()
 
 
 def plan_list() -> list[Plan]:

@@ -43,6 +43,7 @@ from mubiao.plans.models import (
     Target,
     provenance_text,
 )
+from mubiao.plans.selectors import plan_of_reading
 from mubiao.refusals import refusal_text
 
 BULK_BATCH = 2000
@@ -93,6 +94,7 @@ class ImportOutcome:
     created_units: list[OrgUnit] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     changes: list[ValueChange] = field(default_factory=list)
+    indicator_changes: list[IndicatorChange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     #: The table's 实际 rows, for the one writer of actual values (mubiao.reporting.importing).
     actual_figures: list[ActualFigure] = field(default_factory=list)
@@ -110,6 +112,67 @@ class ImportOutcome:
             or bool(self.actual_changes)
             or bool(self.counts.get("indicators_changed"))
         )
+
+
+#: The fields of a stored indicator a re-imported table may change that a person must see before and
+#: after: figures already reported against the indicator keep its number, whatever it is called.
+INDICATOR_FIELDS_SHOWN = {"name": "名称", "unit_of_measure": "计量单位", "goal_text": "完成目标"}
+
+
+@dataclass(frozen=True)
+class IndicatorChange:
+    """A field of a stored indicator that a table changes (see INDICATOR_FIELDS_SHOWN)."""
+
+    number: str
+    indicator: str  # its name before the import
+    field: str
+    before: str
+    after: str
+
+    @property
+    def field_label(self) -> str:
+        return INDICATOR_FIELDS_SHOWN[self.field]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "indicator": self.indicator,
+            "field": self.field,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+def _indicator_fields(reading: IndicatorReading, stored_unit: str = "") -> dict[str, str]:
+    """What an indicator's texts become from its block of the table."""
+    return {
+        "name": reading.name,
+        "goal_text": reading.goal_text,
+        "unit_of_measure": reading.unit_of_measure or infer_unit_of_measure(reading.goal_text, stored_unit),
+        "responsible_units": reading.responsible_units,
+        "remarks": reading.remarks,
+    }
+
+
+def indicator_changes(indicator: Indicator, reading: IndicatorReading) -> list[IndicatorChange]:
+    """The shown fields of a stored indicator that importing this block of a table would change."""
+    after = _indicator_fields(reading, indicator.unit_of_measure)
+    return [
+        IndicatorChange(indicator.number, indicator.name, name, getattr(indicator, name), after[name])
+        for name in INDICATOR_FIELDS_SHOWN
+        if getattr(indicator, name) != after[name]
+    ]
+
+
+def indicators_changed_by(plan: Plan, reading: TableReading) -> list[IndicatorChange]:
+    """Every shown field of the plan's stored indicators that importing the table would change."""
+    stored = {indicator.number: indicator for indicator in Indicator.objects.filter(plan=plan)}
+    return [
+        change
+        for block in reading.indicators
+        if (indicator := stored.get(block.number)) is not None
+        for change in indicator_changes(indicator, block)
+    ]
 
 
 def _indicator_snapshot(indicator: Indicator, departments: Iterable[str]) -> dict[str, Any]:
@@ -207,6 +270,7 @@ class _PlanImport:
         create_units: bool,
     ) -> None:
         self.reading = reading
+        self.indicator_changes: list[IndicatorChange] = []
         self.content = content
         self.filename = filename
         self.actor = actor
@@ -308,9 +372,7 @@ class _PlanImport:
 
     def plan_for(self, area: OrgUnit) -> tuple[Plan, bool]:
         reading = self.reading
-        plan = Plan.objects.filter(
-            area=area, title=reading.plan_title, start_year=reading.start_year, end_year=reading.end_year
-        ).first()
+        plan = plan_of_reading(area, reading)
         if plan is not None:
             return plan, False
         plan = Plan(
@@ -411,6 +473,7 @@ class _PlanImport:
                 before = None
             else:
                 before = _indicator_snapshot(indicator, indicator.lead_departments.values_list("name", flat=True))
+                self.indicator_changes.extend(indicator_changes(indicator, reading))
             self._apply(indicator, reading, position)
             after = _indicator_snapshot(indicator, [d.name for d in departments])
             if before != after:
@@ -457,13 +520,8 @@ class _PlanImport:
 
     @staticmethod
     def _apply(indicator: Indicator, reading: IndicatorReading, position: int) -> None:
-        indicator.name = reading.name
-        indicator.goal_text = reading.goal_text
-        indicator.unit_of_measure = reading.unit_of_measure or infer_unit_of_measure(
-            reading.goal_text, indicator.unit_of_measure
-        )
-        indicator.responsible_units = reading.responsible_units
-        indicator.remarks = reading.remarks
+        for name, value in _indicator_fields(reading, indicator.unit_of_measure).items():
+            setattr(indicator, name, value)
         indicator.position = position
 
     def milestones(self, indicator: Indicator, reading: IndicatorReading) -> None:
@@ -739,6 +797,7 @@ class _PlanImport:
             created_units=created_units,
             counts=counts,
             changes=changes,
+            indicator_changes=self.indicator_changes,
             notes=[*self.reading.mapping_notes, *self.reading.notes],
             actual_figures=self.actual_figures,
         )

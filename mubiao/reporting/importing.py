@@ -21,7 +21,7 @@ from mubiao.memory import bulk_allocation
 from mubiao.orgunits.selectors import area_find, unit_resolver
 from mubiao.plans.importing import ImportPreview, area_named, preview_file, read_file
 from mubiao.plans.models import Indicator, Plan, PlanUnit
-from mubiao.plans.selectors import plan_table_files
+from mubiao.plans.selectors import plan_of_reading, plan_table_files
 from mubiao.plans.services import ActualFigure, ImportOutcome, plan_import_table
 from mubiao.reporting.workflow import (
     FiguresOutcome,
@@ -164,9 +164,7 @@ def unit_resolver_for(preview: ImportPreview) -> tuple[Plan, int, dict[str, int]
     area = area_find(preview.area_name)
     if area is None:
         return None
-    plan = Plan.objects.filter(
-        area=area, title=reading.plan_title, start_year=reading.start_year, end_year=reading.end_year
-    ).first()
+    plan = plan_of_reading(area, reading)
     if plan is None:
         return None
     resolver = unit_resolver(area)

@@ -37,6 +37,7 @@ from mubiao.domain.numbers import format_decimal
 from mubiao.domain.problems import Problem
 from mubiao.files import write_whole
 from mubiao.plans.importing import ImportPreview
+from mubiao.plans.services import IndicatorChange
 from mubiao.reporting.models import ActualStatus
 from mubiao.reporting.workflow import FigureChange, FigureConflict
 from mubiao.tables.mapping import LAYOUT_LABELS, LayoutMapping, MappingError
@@ -491,6 +492,35 @@ class ChangeItem:
     cleared: bool
 
 
+INDICATOR_FIELD_LABELS: dict[str, Promise] = {
+    "name": gettext_lazy("名称"),
+    "unit_of_measure": gettext_lazy("计量单位"),
+    "goal_text": gettext_lazy("完成目标"),
+}
+
+
+@dataclass(frozen=True)
+class IndicatorChangeItem:
+    """A field of a stored indicator the commit would change: figures reported against it stay its own."""
+
+    indicator: str
+    label: str
+    before: str
+    after: str
+
+
+def indicator_change_items(changes: Iterable[IndicatorChange]) -> list[IndicatorChangeItem]:
+    return [
+        IndicatorChangeItem(
+            indicator=f"{change.number}. {change.indicator}",
+            label=str(INDICATOR_FIELD_LABELS[change.field]),
+            before=change.before or "—",
+            after=change.after or "—",
+        )
+        for change in changes
+    ]
+
+
 def change_items(changes: Iterable[FigureChange]) -> list[ChangeItem]:
     return [
         ChangeItem(
@@ -579,6 +609,8 @@ class PreviewPage:
     conflicts: list[ConflictItem] = field(default_factory=list)
     #: Imported figures (from an earlier table) the commit would change or clear.
     actual_changes: list[ChangeItem] = field(default_factory=list)
+    #: Fields of the stored plan's indicators the commit would change (a new name, unit, goal).
+    indicator_changes: list[IndicatorChangeItem] = field(default_factory=list)
 
     @property
     def rows_cut(self) -> bool:
@@ -802,6 +834,7 @@ def preview_page(
         detected=detected_values(understanding, preview),
         conflicts=conflict_items(conflicts),
         actual_changes=change_items(changes),
+        indicator_changes=indicator_change_items(preview.indicator_changes),
     )
 
 
@@ -849,6 +882,8 @@ def plan_message(outcome: Any) -> str:
     if outcome.created_units:
         names = [unit.name for unit in outcome.created_units]
         text += _("；新建单位：%(units)s") % {"units": names_listed(names, more=str(_("…等{count}个")))}
+    if outcome.indicator_changes:
+        text += _("；修改已有指标 %(count)s 处") % {"count": len(outcome.indicator_changes)}
     if outcome.conflicts:
         text += _("；与已填报数据不一致 %(count)s 处，已保留填报值") % {"count": len(outcome.conflicts)}
     if outcome.file_seen_before:

@@ -320,3 +320,19 @@ def test_the_mubiao_command_runs_as_its_own_process_on_a_fresh_database(tmp_path
     assert json.loads(imported.stdout)["counts"]["created"] == 390
     assert validated.returncode == 1
     assert "错误 9 个，警告 5 个" in validated.stdout
+
+
+def test_a_renamed_indicator_is_listed_by_the_dry_run_and_by_the_commit(seed_plan, tmp_path, capsys) -> None:
+    from tests.tables.tables import seed_with
+
+    path = tmp_path / "v2.txt"
+    path.write_bytes(seed_with(29, 2, "高新技术企业[/b]"))
+
+    assert run("import", str(path), "--dry-run") == 0
+    preview = capsys.readouterr().out
+    assert run("import", str(path)) == 0
+    committed = capsys.readouterr().out
+
+    assert "将修改已有指标 1 处" in preview
+    assert "3. 高新技术企业 名称：高新技术企业 → 高新技术企业[/b]" in preview
+    assert "已修改已有指标 1 处" in committed

@@ -233,3 +233,26 @@ def test_a_count_reported_in_a_tables_actual_row_follows_the_rule_of_every_door(
     assert (problem.row, problem.column) == (30, 7)
     assert words in problem.message
     assert database_state() == before
+
+
+def test_a_table_that_renames_an_indicator_says_so_before_and_after_the_commit(seed_plan: Plan, actor) -> None:
+    from mubiao.plans.importing import preview_file
+
+    renamed = seed_with(29, 2, "高新技术企业（含科技型中小企业）")
+
+    preview = preview_file(renamed, "v2.txt")
+    outcome = import_table(content=renamed, filename="v2.txt", actor=actor)
+
+    expected = [{"number": "3", "indicator": "高新技术企业", "field": "name", "before": "高新技术企业",
+                 "after": "高新技术企业（含科技型中小企业）"}]  # fmt: skip
+    assert [change.as_dict() for change in preview.indicator_changes] == expected
+    assert [change.as_dict() for change in outcome.indicator_changes] == expected
+    indicator = Indicator.objects.get(plan=seed_plan, number="3")
+    record = AuditRecord.objects.filter(object_type="plans.indicator", object_id=str(indicator.pk)).latest("id")
+    assert (record.before["name"], record.after["name"]) == ("高新技术企业", "高新技术企业（含科技型中小企业）")
+
+
+def test_a_table_that_keeps_its_indicators_lists_no_indicator_change(seed_plan: Plan, seed_bytes: bytes) -> None:
+    from mubiao.plans.importing import preview_file
+
+    assert preview_file(seed_bytes, "again.txt").indicator_changes == []

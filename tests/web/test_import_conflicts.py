@@ -86,3 +86,28 @@ def test_the_commit_keeps_the_reported_figure_and_says_which_figures_differed(ad
     assert "柳南 · 1. 国家级创新平台 · 2022：表中 2，已填报 1（已通过），保留填报值" in said
     approved_2022.refresh_from_db()
     assert (approved_2022.value, approved_2022.status, approved_2022.version) == (Decimal(1), "approved", 3)
+
+
+def test_the_preview_lists_an_indicator_the_table_renames_and_the_commit_message_counts_it(
+    admin_client, approved_2022
+) -> None:
+    from tests.tables.tables import seed_with
+
+    renamed = seed_with(29, 2, "<b>高新技术企业</b>")
+    admin_client.post(reverse("web:import"), {"file": SimpleUploadedFile("柳州分解表v3.txt", renamed)})
+    url = reverse("web:import_preview", args=[hashlib.sha256(renamed).hexdigest()])
+
+    page = parse(admin_client.get(url))
+    response = admin_client.post(url, {"confirm": "1"})
+
+    (section,) = page.xpath("//section[@id='indicator-changes']")
+    assert "将修改已有指标（1）" in text_of(section.xpath("./h2")[0])
+    (row,) = section.xpath(".//tr[@class='indicator-change']")
+    assert [text_of(cell) for cell in row.xpath("./td")] == [
+        "3. 高新技术企业",
+        "名称",
+        "高新技术企业",
+        "<b>高新技术企业</b>",
+    ]
+    assert response.status_code == 302
+    assert any("修改已有指标 1 处" in str(message) for message in get_messages(response.wsgi_request))

@@ -16,6 +16,7 @@ from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.values import LEVEL_LABELS
 from mubiao.plans.importing import ImportPreview
+from mubiao.plans.services import IndicatorChange
 from mubiao.tables.mapping import LAYOUT_LABELS
 from mubiao.tables.understanding import COLUMN_ROLE_LABELS, ROW_ROLE_LABELS
 
@@ -79,6 +80,7 @@ def preview_json(
             }
             for value in (reading.values if reading else [])
         ],
+        "indicator_changes": [change.as_dict() for change in preview.indicator_changes],
         "rows": {str(row): role for row, role in sorted(understanding.row_roles.items())},
         "columns": {str(column): role for column, role in sorted(understanding.column_roles.items())},
         "reconciliations": [
@@ -131,6 +133,18 @@ def print_conflicts(conflicts: Sequence[FigureConflict], out: Console) -> None:
     out.print(f"[yellow]与已填报数据不一致 {len(conflicts)} 处[/]（导入不会修改填报的数据，保留填报值）：")
     for conflict in conflicts:
         out.print(f"  {conflict_line(conflict)}", highlight=False, markup=False)
+
+
+def print_indicator_changes(changes: Sequence[IndicatorChange], out: Console, *, done: bool = False) -> None:
+    """What a table changes of the stored plan's indicators: figures reported against them stay theirs."""
+    if not changes:
+        return
+    verb = "已修改" if done else "将修改"
+    out.print(f"[yellow]{verb}已有指标 {len(changes)} 处[/]（已填报的数据仍属于同一序号的指标）：")
+    for change in changes:
+        before, after = change.before or "空", change.after or "空"
+        line = f"  {change.number}. {change.indicator} {change.field_label}：{before} → {after}"
+        out.print(line, highlight=False, markup=False)
 
 
 def print_changes(changes: Sequence[FigureChange], out: Console) -> None:
@@ -192,6 +206,7 @@ def print_preview(
         out.print(f"标题：{escape(reading.title) or '（无）'}；地区：{escape(area)}；年份：{years}")
         _print_units(preview, out)
         _print_indicators(preview, out)
+        print_indicator_changes(preview.indicator_changes, out)
         levels = Counter(value.level for value in reading.values)
         out.print(
             f"数值 {len(reading.values)} 个（"

@@ -25,7 +25,7 @@ from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.values import LEVEL_LABELS
 from mubiao.plans.importing import ImportPreview, findings_after_import, preview_file
 from mubiao.plans.management.output import indicators_json, plan_json, units_json
-from mubiao.plans.management.preview import preview_json, print_conflicts, print_preview
+from mubiao.plans.management.preview import preview_json, print_conflicts, print_indicator_changes, print_preview
 from mubiao.plans.services import ImportOutcome
 from mubiao.reporting.importing import import_reading, preview_actuals
 from mubiao.tables.mapping import LayoutMapping
@@ -52,6 +52,7 @@ def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
         "created_units": [unit.name for unit in outcome.created_units],
         "counts": outcome.counts,
         "changes": [change.as_dict() for change in outcome.changes],
+        "indicator_changes": [change.as_dict() for change in outcome.indicator_changes],
         "actual_changes": [change.as_dict() for change in outcome.actual_changes],
         "conflicts": [conflict.as_dict() for conflict in outcome.conflicts],
         "notes": outcome.notes,
@@ -138,6 +139,7 @@ class Command(MubiaoCommand):
         for actual in outcome.actual_changes:
             before, after = format_decimal(actual.before) or "空", format_decimal(actual.after) or "空"
             out.print(f"  修改 {actual.indicator} {actual.period} 实际 {actual.unit}：{before} → {after}", markup=False)
+        print_indicator_changes(outcome.indicator_changes, out, done=True)
         print_conflicts(outcome.conflicts, out)
         for note in outcome.notes:
             out.print(f"  [dim]{escape(note)}[/]")
