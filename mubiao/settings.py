@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mubiao.orgunits",
     "mubiao.plans",
     "mubiao.reporting",
+    "mubiao.exports",
     "mubiao.web",
     "mubiao.api",
 ]

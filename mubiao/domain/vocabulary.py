@@ -58,6 +58,9 @@ BLOCK_MARKS = frozenset({"确保", "力争", "实际", "实际完成"})
 # --- Totals -----------------------------------------------------------------------------------
 
 #: A label naming the area's own total: 合计, 总计, 全市, 全区, 全县合计 …
+#: A note below a table (备注：…, 注1：…): never a row of figures. Every reader and the official export use it.
+NOTE_LINE = re.compile(r"^(备注|注|说明|要求|附注)\s*\d*\s*[:：]")
+
 TOTAL_WORDS = re.compile(r"^(全(市|区|县|州|盟|旗|省|镇)|合计|总计|总数|全市合计|全县合计|全区合计)(合计|总计)?$")
 
 #: The column headers the blocks reader takes for the total's column. Its header row also holds

@@ -29,6 +29,7 @@ from mubiao.domain.readings import CellValue, HeaderUnit, IndicatorReading, Tabl
 from mubiao.domain.vocabulary import (
     LEVEL_LABELS,
     LEVEL_WORDS,
+    NOTE_LINE,
     ONE_YEAR,
     PART_LABEL,
     TOTAL_WORDS,
@@ -93,7 +94,6 @@ _MEASURE_IN_LABEL = re.compile(rf"[(（]\s*(?:(?:计量)?单位\s*[:：])?\s*({M
 _UNITS_LINE = re.compile(rf"(?:计量)?单位\s*[:：]\s*((?:(?:{MEASURES})\s*[、,，/]?\s*)+)")
 _PLACE = re.compile(r"(省|市|县|区|旗|镇|乡|街道|办事处|开发区|新区|园区|管委会|示范区|自治州|盟|林场|农场|社区|本级)$")
 _INDICATOR_WORDS = re.compile(r"(率|额|值|量|收入|投资|总值|产值|增长|面积|人口|企业|项目|专利|数|比重|产量|规模)")
-_NOTE = re.compile(r"^(备注|注|说明|要求|附注)\s*\d*\s*[:：]")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")
 _INDICATOR_NUMBER = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）.、]?$")
 MAX_HEADER_ROWS = 4
@@ -216,7 +216,7 @@ class CrosstabReader:
 
     def _is_data_row(self, row: int) -> bool:
         values = self._value_cells(row)
-        if not values or _NOTE.match(self._text(row)):
+        if not values or NOTE_LINE.match(self._text(row)):
             return False
         if all(is_year_value(self.grid.cell(row, c)) for c in values) and len(values) > 1:
             return False  # a row of year labels
@@ -259,7 +259,7 @@ class CrosstabReader:
                 self.row_roles[r + 1] = "header"
             elif not self._text(r):
                 self.row_roles[r + 1] = "blank"
-            elif _NOTE.match(self._text(r)) or (in_notes and not self._value_cells(r)):
+            elif NOTE_LINE.match(self._text(r)) or (in_notes and not self._value_cells(r)):
                 in_notes = True
                 self.row_roles[r + 1] = "note"
                 notes.append(r)
@@ -272,7 +272,7 @@ class CrosstabReader:
 
     def _is_header_row(self, row: int) -> bool:
         filled = [c for c in range(self.width) if self.grid.cell(row, c).strip() or (row, c) in self.merged]
-        if len(filled) < 2 or _NOTE.match(self._text(row)) or _UNITS_LINE.search(self._text(row)):
+        if len(filled) < 2 or NOTE_LINE.match(self._text(row)) or _UNITS_LINE.search(self._text(row)):
             return False
         spans = [m for m in self.grid.merges if m[0] <= row <= m[2] and m[1] == 0 and m[3] + 1 >= self.width - 1]
         return not spans  # a title merged across the whole width is not a header

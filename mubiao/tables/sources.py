@@ -52,6 +52,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 from mubiao.domain.problems import Problem, TableError
+from mubiao.domain.vocabulary import NOTE_LINE
 from mubiao.tables.grid import Grid, Merge, read_text_grid
 
 logger = logging.getLogger(__name__)
@@ -793,7 +794,6 @@ _HIDDEN_TEXT = frozenset(
     }
 )
 #: "注：", "备注:", "说明：", "要求：" — a note under a table belongs to that table.
-_NOTE = re.compile(r"^(注|备注|说明|要求)\s*\d*\s*[：:]")
 #: "1.", "2、", "（3）", "①" — the further lines of a note.
 _ENUMERATED = re.compile(r"^([（(]\s*[0-9一二三四五六七八九十]+\s*[)）]|[0-9一二三四五六七八九十]+\s*[.．、)）]|[①-⑳])")
 
@@ -829,7 +829,7 @@ def _read_docx(content: bytes, archive: zipfile.ZipFile, filename: str) -> list[
                 continue
             last = tables[-1] if tables else None
             continues_notes = last is not None and bool(last.notes) and _ENUMERATED.match(text) is not None
-            if last is not None and not waiting and (_NOTE.match(text) or continues_notes):
+            if last is not None and not waiting and (NOTE_LINE.match(text) or continues_notes):
                 last.notes.append(text)
             else:
                 waiting.append(text)

@@ -22,7 +22,7 @@ from mubiao.domain.names import squash
 from mubiao.domain.numbers import NumberFormatError, is_blank, normalise_text, parse_decimal
 from mubiao.domain.problems import Problem, TableError
 from mubiao.domain.readings import CellValue, HeaderUnit, IndicatorReading, TableReading
-from mubiao.domain.vocabulary import LEVEL_LABELS, ONE_YEAR, ROW_LEVEL_WORDS, TOTAL_HEADERS, YEAR, YEAR_SPAN
+from mubiao.domain.vocabulary import LEVEL_LABELS, NOTE_LINE, ONE_YEAR, ROW_LEVEL_WORDS, TOTAL_HEADERS, YEAR, YEAR_SPAN
 from mubiao.tables.grid import Grid
 from mubiao.tables.mapping import LayoutMapping
 from mubiao.tables.results import LayoutResult
@@ -33,6 +33,7 @@ LABEL_ROLES = {
     "指标名称": "name",
     "指标": "name",
     "完成目标": "goal",
+    "计量单位": "unit_of_measure",
     "总体目标": "goal",
     "目标任务": "goal",
     "责任单位": "responsible",
@@ -52,7 +53,6 @@ TOTAL_SLOT = "__total__"
 MAX_MAPPINGS = 20000
 
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")
-_NOTE = re.compile(r"^(备注|注|说明|要求)\s*\d*\s*[:：]")
 _AREA = re.compile(
     r"^(?P<province>.{2,8}?(?:省|自治区))?(?P<city>.{2,8}?(?:市|自治州|地区|盟))?(?P<county>.{2,8}?(?:自治县|县|区|旗))?"
 )
@@ -183,6 +183,7 @@ class TableReader:
         number_column = roles.get("number", 0)
         name_column = roles.get("name", number_column + 1)
         goal_column = roles.get("goal")
+        unit_column = roles.get("unit_of_measure")
 
         blocks: list[_Block] = []
         table_notes: list[str] = []
@@ -197,7 +198,7 @@ class TableReader:
             joined = squash("".join(texts))
             if _ATTACHMENT.match(joined) or (title and joined == squash(title)):
                 continue
-            if _NOTE.match(joined):
+            if NOTE_LINE.match(joined):
                 table_notes.append(" ".join(t for t in texts if t))
                 continue
             level_column = next((col for col, cell in enumerate(cells) if squash(cell) in ROW_LEVEL_WORDS), None)
@@ -208,6 +209,7 @@ class TableReader:
             if number_text and _INDICATOR_NUMBER.match(number_text):
                 name = grid.cell(index, name_column).strip() if name_column < level_column else ""
                 goal = grid.cell(index, goal_column).strip() if goal_column is not None else ""
+                unit = grid.cell(index, unit_column).strip() if unit_column is not None else ""
                 if not name:
                     self.problems.append(
                         Problem("指标行缺少指标名称", row=index + 1, column=name_column + 1, expected="指标名称")
@@ -215,7 +217,11 @@ class TableReader:
                 if blocks:
                     blocks[-1].reading.last_row = blocks[-1].rows[-1].index + 1 if blocks[-1].rows else index
                 blocks.append(
-                    _Block(IndicatorReading(number=number_text, name=name, goal_text=goal, first_row=index + 1))
+                    _Block(
+                        IndicatorReading(
+                            number=number_text, name=name, goal_text=goal, first_row=index + 1, unit_of_measure=unit
+                        )
+                    )
                 )
                 current_year = None
             if not blocks:
@@ -401,7 +407,9 @@ class TableReader:
             block.reading.lead_departments = [
                 part.strip() for part in re.split(r"[、,，]", lead.group(1)) if part.strip()
             ]
-        block.reading.responsible_units = (responsible.group(1) if responsible else text).strip().rstrip("。；;")
+        # Text naming only lead departments names no responsible units.
+        named = responsible.group(1) if responsible else ("" if lead else text)
+        block.reading.responsible_units = named.strip().rstrip("。；;")
 
     def _attach_notes(self, blocks: list[_Block], table_notes: list[str]) -> None:
         """A note naming an indicator is that indicator's remark; others stay with the table."""
@@ -669,13 +677,16 @@ def read_blocks(grid: Grid, mapping: LayoutMapping) -> LayoutResult:
             rows[index] = "header"
         elif index in value_rows:
             rows[index] = "data"
-        elif _NOTE.match(joined):
+        elif NOTE_LINE.match(joined):
             rows[index] = "note"
         else:
             rows[index] = "text"
     columns = {column: "value" for column in value_columns}
     for column, cell in enumerate(grid.rows[reader.found_label_row], start=1):
         role = LABEL_ROLES.get(squash(cell))
-        if role in {"number", "name", "goal", "responsible", "remark", "year", "level"} and column not in columns:
+        if (
+            role in {"number", "name", "unit_of_measure", "goal", "responsible", "remark", "year", "level"}
+            and column not in columns
+        ):
             columns[column] = {"name": "label"}.get(role, role)
     return LayoutResult(layout="blocks", mapping=effective, reading=reading, row_roles=rows, column_roles=columns)

@@ -1,0 +1,61 @@
+"""mubiao export plan PLAN --format xlsx -o FILE: the plan in its official layout, as a file to hand on."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from mubiao.commands import MubiaoCommand, console, fail, steps
+from mubiao.exports.official import official_table
+from mubiao.exports.xlsx import official_workbook
+from mubiao.plans.selectors import PlanNotFound, plan_get
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """The file whole or not at all: written beside its place, then moved there in one step."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        fail(f"目录不存在：{directory}")
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        # mkstemp makes the file private (0600); a document to hand on gets the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Command(MubiaoCommand):
+    help = "导出规划的正式表格（附件版式）：目标分解任务表，.xlsx；只含目标和审核通过的年度实际值。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        what = parser.add_subparsers(dest="what", required=True, metavar="WHAT")
+        plan = what.add_parser("plan", help="目标分解任务表（正式版式）", description=self.help)
+        plan.add_argument("plan", nargs="?", help="规划编号或名称（只有一个规划时可省略）")
+        plan.add_argument("--format", choices=["xlsx"], default="xlsx", help="文件格式（默认 xlsx）")
+        plan.add_argument("-o", "--output", required=True, help="输出文件，如 分解表.xlsx")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            plan = plan_get(options["plan"])
+        except PlanNotFound as error:
+            fail(str(error))
+        path = Path(options["output"])
+        with steps(2, quiet=False) as advance:
+            advance("读取规划")
+            table = official_table(plan)
+            advance("写入表格")
+            write_atomically(path, official_workbook(table))
+        console().print(
+            f"已导出“{plan.title}”的目标分解任务表：{path}（{len(table.blocks)} 个指标，{len(table.units)} 个单位）",
+            markup=False,
+        )

@@ -1,0 +1,133 @@
+"""The plan in its official layout: a workbook an office hands on, that imports back into the same plan."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from benchmarks.generate_table import build_table
+from mubiao.exports.official import official_table
+from mubiao.exports.xlsx import official_workbook
+from mubiao.plans.models import Indicator, Plan
+from mubiao.plans.services import ImportOutcome
+from mubiao.reporting.importing import import_table
+from tests.cli.test_commands import run
+from tests.tables.builders import xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def exported(plan: Plan) -> bytes:
+    return official_workbook(official_table(plan))
+
+
+def nothing_changed(outcome: ImportOutcome, values: int) -> None:
+    assert not outcome.plan_created
+    assert (outcome.counts["created"], outcome.counts["updated"], outcome.counts["cleared"]) == (0, 0, 0)
+    assert outcome.counts["unchanged"] == values
+    assert outcome.counts["indicators_changed"] == 0
+    assert outcome.indicator_changes == []
+    assert outcome.conflicts == []
+
+
+def test_the_seeds_export_imports_back_into_the_same_plan_unchanged(seed_plan: Plan, actor) -> None:
+    outcome = import_table(content=exported(seed_plan), filename="分解表.xlsx", actor=actor)
+
+    assert outcome.plan == seed_plan
+    nothing_changed(outcome, values=390)
+
+
+@pytest.mark.usefixtures("no_seed_plan")
+def test_a_generated_plan_and_a_cross_table_plan_import_back_unchanged(liuzhou, actor) -> None:
+    generated = build_table(indicators=3, units=7, years=(2021, 2023), area="柳州市")
+    first = import_table(content=generated.text.encode(), filename="generated.txt", actor=actor, create_units=True)
+    crosstab = xlsx_bytes(
+        {"分解表": [["柳州市2021年科技任务分解表"], ["地区", "高新技术企业（家）", "技术合同成交额（万元）"],
+                    ["城中区", 10, "12.5"], ["鱼峰区", 20, "7.25"], ["合计", 30, "19.75"]]}
+    )  # fmt: skip
+    second = import_table(content=crosstab, filename="crosstab.xlsx", actor=actor)
+
+    again_first = import_table(content=exported(first.plan), filename="1.xlsx", actor=actor)
+    again_second = import_table(content=exported(second.plan), filename="2.xlsx", actor=actor)
+
+    nothing_changed(again_first, values=first.counts["created"])
+    nothing_changed(again_second, values=6)
+    assert list(second.plan.indicators.values_list("unit_of_measure", flat=True)) == ["家", "万元"]
+
+
+def test_the_workbook_is_laid_out_for_print_with_figures_as_numbers(seed_plan: Plan) -> None:
+    sheet = load_workbook(io.BytesIO(exported(seed_plan)))["分解表"]
+
+    assert (sheet["A1"].value, sheet["A2"].value) == ("附件6", seed_plan.table_title)
+    assert [sheet.cell(3, column).value for column in range(1, 6)] == [
+        "序号",
+        "指标名称",
+        "计量单位",
+        "完成目标",
+        "目标分解",
+    ]
+    assert [sheet.cell(4, column).value for column in range(5, 9)] == ["年份", "级别", "合计", "柳东"]
+    merged = {str(cells) for cells in sheet.merged_cells.ranges}
+    assert {"A2:T2", "A3:A4", "E3:S3", "T3:T4", "A5:A14", "E5:E6"} <= merged
+    assert sheet.print_title_rows == "$3:$4"
+    assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth) == ("landscape", 1)
+    high_tech_2018 = [[sheet.cell(row, column).value for column in range(5, 9)] for row in (25, 26)]
+    assert high_tech_2018 == [[2018, "确保", 310, 120], [None, "实际", 442, 162]]
+    assert sheet.cell(25, 7).data_type == "n"
+    assert (
+        sheet.cell(5, 20).value == "牵头部门：市科技局；责任单位：各县（区）人民政府、柳东新区（高新区）、阳和工业新区"
+    )
+    assert sheet.cell(sheet.max_row, 1).value == "备注：重大科技成果转化的标准由自治区科技厅定义。"
+
+
+def test_names_that_begin_like_a_formula_are_written_as_text(seed_plan: Plan) -> None:
+    Indicator.objects.filter(plan=seed_plan, number="1").update(name='=HYPERLINK("http://x","y")')
+
+    sheet = load_workbook(io.BytesIO(exported(seed_plan)))["分解表"]
+
+    assert sheet["B5"].value == '\'=HYPERLINK("http://x","y")'
+    assert sheet["B5"].data_type == "s"
+
+
+def test_only_approved_year_end_figures_are_in_the_actual_rows(seed_plan: Plan) -> None:
+    from tests.plans.reported_figures import liunan_reports_and_keji_approves
+
+    approved = liunan_reports_and_keji_approves(seed_plan)  # 柳南's 2022 figure for indicator 1: 1
+    table = official_table(seed_plan)
+
+    (block,) = [block for block in table.blocks if block.number == "1"]
+    actual_2022 = [row for row in block.rows if (row.year, row.level) == (2022, "actual")]
+    liunan = table.units.index("柳南")
+    assert [row.values[liunan] for row in actual_2022] == [approved.value] == [Decimal(1)]
+
+
+def test_a_submitted_figure_is_not_in_the_official_table(seed_plan: Plan) -> None:
+    from mubiao.accounts.models import RoleKind
+    from mubiao.orgunits.models import OrgUnit
+    from mubiao.reporting.workflow import actual_enter, actual_submit
+    from tests.plans.reported_figures import person
+
+    liunan = OrgUnit.objects.get(short_name="柳南")
+    reporter = person("liunan", RoleKind.REPORTER, org_unit=liunan)
+    indicator = Indicator.objects.get(plan=seed_plan, number="1")
+    figure = actual_enter(actor=reporter, indicator=indicator, org_unit=liunan, period="2022", value="3")
+    actual_submit(actor=reporter, actual=figure, expected_version=figure.version)
+
+    (block,) = [block for block in official_table(seed_plan).blocks if block.number == "1"]
+
+    assert [row for row in block.rows if row.level == "actual"] == []
+
+
+def test_the_command_writes_the_workbook_and_refuses_an_unknown_plan(seed_plan: Plan, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "分解表.xlsx"
+
+    assert run("export", "plan", str(seed_plan.pk), "-o", str(path)) == 0
+    assert run("export", "plan", "999", "-o", str(tmp_path / "other.xlsx")) == 2
+
+    assert load_workbook(path)["分解表"]["A2"].value == seed_plan.table_title
+    assert not (tmp_path / "other.xlsx").exists()
+    assert "找不到编号为 999 的规划" in capsys.readouterr().err
