@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -35,6 +35,7 @@ from mubiao.api.serializers import (
     PlanSerializer,
     TargetSerializer,
 )
+from mubiao.exports.downloads import XLSX, official_xlsx_response
 from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import Indicator, Plan, Target
 from mubiao.plans.selectors import plan_findings
@@ -138,6 +139,21 @@ class PlanViewSet(ReadOnlyViewSet):
         if "severity" in filters:
             findings = [finding for finding in findings if finding["severity"] == filters["severity"]]
         return Response(FindingSerializer(findings, many=True).data)
+
+    @extend_schema(
+        summary="正式版式的分解表 The official table (.xlsx)",
+        description=(
+            "规划的目标分解任务表，按正式印发的版式（附件）导出为 .xlsx：指标分块、年份、确保/力争/实际行、"
+            "各单位列、责任单位，表头在每页重复。只含目标和审核通过的年度实际值；可再导入。\n\n"
+            "The plan's decomposition table in its official layout as an .xlsx file: indicator blocks, years, "
+            "committed/stretch/actual rows, one column per unit, the responsible units, the header repeated "
+            "on every printed page. Targets and approved year-end actuals only; it imports back."
+        ),
+        responses={(200, XLSX): OpenApiResponse(description="the .xlsx file"), 404: _NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], url_path="official-table", pagination_class=None)
+    def official_xlsx(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        return official_xlsx_response(self.get_object())
 
     @extend_schema(
         summary="进度 Progress",

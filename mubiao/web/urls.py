@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path("plans/<int:plan_id>/findings/", views.plan_findings, name="plan_findings"),
+    path("plans/<int:plan_id>/official.xlsx", views.plan_export_xlsx, name="plan_export_xlsx"),
 ]
 
 # The progress dashboard (mubiao.web.views_progress): overview, indicator, unit scorecard, rankings, milestones.

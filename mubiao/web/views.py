@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from mubiao.exports.downloads import official_xlsx_response
 from mubiao.plans.models import Plan
 from mubiao.plans.selectors import plan_by_id, plan_list, plan_table
 from mubiao.web.presenters import chosen_severity, findings_page, plan_summary, source_file_views, table_page
@@ -29,6 +30,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_or_404(plan_id)
     page = table_page(plan_table(plan), source_file_views(plan))
     return render(request, "web/plan.html", {"page": page, "plan": plan})
+
+
+@require_safe
+def plan_export_xlsx(request: HttpRequest, plan_id: int) -> FileResponse:
+    """The plan in its official layout (.xlsx): what the plan page shows everyone, approved figures only."""
+    return official_xlsx_response(_plan_or_404(plan_id))
 
 
 @require_safe

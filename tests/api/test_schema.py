@@ -18,6 +18,7 @@ PATHS = {
     "/api/plans/",
     "/api/plans/{id}/",
     "/api/plans/{id}/findings/",
+    "/api/plans/{id}/official-table/",
     "/api/plans/{id}/progress/",
     "/api/plans/{id}/rankings/",
     "/api/indicators/",

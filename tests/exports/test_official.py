@@ -131,3 +131,36 @@ def test_the_command_writes_the_workbook_and_refuses_an_unknown_plan(seed_plan: 
     assert load_workbook(path)["分解表"]["A2"].value == seed_plan.table_title
     assert not (tmp_path / "other.xlsx").exists()
     assert "找不到编号为 999 的规划" in capsys.readouterr().err
+
+
+def test_the_plan_page_offers_the_workbook_to_every_visitor(client, seed_plan: Plan) -> None:
+    from django.urls import reverse
+
+    page = client.get(reverse("web:plan", args=[seed_plan.pk])).content.decode()
+    response = client.get(reverse("web:plan_export_xlsx", args=[seed_plan.pk]))
+    missing = client.get(reverse("web:plan_export_xlsx", args=[999]))
+
+    assert reverse("web:plan_export_xlsx", args=[seed_plan.pk]) in page
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response["Content-Disposition"]
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["分解表"]
+    assert sheet["A2"].value == seed_plan.table_title
+    assert missing.status_code == 404
+
+
+def test_the_api_returns_the_same_workbook(client, seed_plan: Plan) -> None:
+    response = client.get(f"/api/plans/{seed_plan.pk}/official-table/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["分解表"]
+    assert [sheet.cell(25, column).value for column in range(5, 8)] == [2018, "确保", 310]
+
+
+def test_a_download_name_keeps_the_title_and_drops_what_a_file_system_refuses() -> None:
+    from mubiao.exports.downloads import download_name
+
+    assert download_name("柳州市/科技:方案*2022?", ".xlsx") == "柳州市_科技_方案_2022_.xlsx"
+    assert download_name("a" * 200, ".xlsx") == "a" * 80 + ".xlsx"
