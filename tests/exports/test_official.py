@@ -74,7 +74,9 @@ def test_the_workbook_is_laid_out_for_print_with_figures_as_numbers(seed_plan: P
     merged = {str(cells) for cells in sheet.merged_cells.ranges}
     assert {"A2:T2", "A3:A4", "E3:S3", "T3:T4", "A5:A14", "E5:E6"} <= merged
     assert sheet.print_title_rows == "$3:$4"
-    assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth) == ("landscape", 1)
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToHeight) == ("landscape", 9, 0)  # A4, one page wide
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
     high_tech_2018 = [[sheet.cell(row, column).value for column in range(5, 9)] for row in (25, 26)]
     assert high_tech_2018 == [[2018, "确保", 310, 120], [None, "实际", 442, 162]]
     assert sheet.cell(25, 7).data_type == "n"
