@@ -50,6 +50,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.progress
 	$(BIN)/python -m benchmarks.import_xlsx
+	$(BIN)/python -m benchmarks.export_xlsx
 
 lint: setup
 	$(BIN)/ruff check .
