@@ -43,6 +43,7 @@ TEXTS: dict[str, Promise] = {
         "如确属更正，请确认后再保存"
     ),
     "note_too_long": _("填报说明有%(length)s个字，超过%(limit)s个字的上限；较长的说明请作为证明材料上传"),
+    "too_wide_for_word": _("Word 表格最多 63 列，本规划有%(units)s个单位（最多%(most)s个）：请导出 Excel"),
     "ytd_above_next": _(
         "“%(indicator)s”是年初至今累计的新增量，%(period)s的累计值%(value)s高于其后%(next_period)s的%(next)s；"
         "如确属更正，请确认后再保存"

@@ -7,10 +7,17 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -35,7 +42,8 @@ from mubiao.api.serializers import (
     PlanSerializer,
     TargetSerializer,
 )
-from mubiao.exports.downloads import XLSX, official_xlsx_response
+from mubiao.domain.refusals import Refused
+from mubiao.exports.downloads import DOCX, XLSX, official_docx_response, official_xlsx_response
 from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import Indicator, Plan, Target
 from mubiao.plans.selectors import plan_findings
@@ -149,11 +157,25 @@ class PlanViewSet(ReadOnlyViewSet):
             "committed/stretch/actual rows, one column per unit, the responsible units, the header repeated "
             "on every printed page. Targets and approved year-end actuals only; it imports back."
         ),
-        responses={(200, XLSX): OpenApiResponse(description="the .xlsx file"), 404: _NOT_FOUND},
+        parameters=[OpenApiParameter("file", str, enum=["xlsx", "docx"], default="xlsx", description="xlsx 或 docx")],
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the .xlsx file"),
+            (200, DOCX): OpenApiResponse(OpenApiTypes.BINARY, description="the .docx file (Word: at most 56 units)"),
+            404: _NOT_FOUND,
+        },
     )
     @action(detail=True, methods=["get"], url_path="official-table", pagination_class=None)
-    def official_xlsx(self, request: Request, pk: str | None = None) -> HttpResponseBase:
-        return official_xlsx_response(self.get_object())
+    def official_table(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        plan = self.get_object()
+        kind = request.query_params.get("file", "xlsx")
+        if kind not in {"xlsx", "docx"}:
+            raise ValidationError({"file": [_("须为 xlsx 或 docx")]})
+        if kind == "xlsx":
+            return official_xlsx_response(plan)
+        try:
+            return official_docx_response(plan)
+        except Refused as refused:
+            raise ValidationError({"file": [str(refused)]}) from refused
 
     @extend_schema(
         summary="进度 Progress",

@@ -7,11 +7,13 @@ import re
 
 from django.http import FileResponse
 
+from mubiao.exports.docx import official_document
 from mubiao.exports.official import official_table
 from mubiao.exports.xlsx import official_workbook
 from mubiao.plans.models import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: What no file name on Windows, macOS or Linux may hold, and control characters.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
@@ -26,3 +28,10 @@ def official_xlsx_response(plan: Plan) -> FileResponse:
     content = official_workbook(official_table(plan))
     name = download_name(f"{plan.title}目标分解任务表", ".xlsx")
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=XLSX)
+
+
+def official_docx_response(plan: Plan) -> FileResponse:
+    """The plan's official table as a Word attachment; Refused when it is too wide for Word."""
+    content = official_document(official_table(plan))
+    name = download_name(f"{plan.title}目标分解任务表", ".docx")
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=DOCX)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path("plans/<int:plan_id>/findings/", views.plan_findings, name="plan_findings"),
     path("plans/<int:plan_id>/official.xlsx", views.plan_export_xlsx, name="plan_export_xlsx"),
+    path("plans/<int:plan_id>/official.docx", views.plan_export_docx, name="plan_export_docx"),
 ]
 
 # The progress dashboard (mubiao.web.views_progress): overview, indicator, unit scorecard, rankings, milestones.

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from mubiao.exports.downloads import official_xlsx_response
+from mubiao.domain.refusals import Refused
+from mubiao.exports.downloads import official_docx_response, official_xlsx_response
 from mubiao.plans.models import Plan
 from mubiao.plans.selectors import plan_by_id, plan_list, plan_table
 from mubiao.web.presenters import chosen_severity, findings_page, plan_summary, source_file_views, table_page
@@ -36,6 +37,16 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_export_xlsx(request: HttpRequest, plan_id: int) -> FileResponse:
     """The plan in its official layout (.xlsx): what the plan page shows everyone, approved figures only."""
     return official_xlsx_response(_plan_or_404(plan_id))
+
+
+@require_safe
+def plan_export_docx(request: HttpRequest, plan_id: int) -> HttpResponse | FileResponse:
+    """The plan in its official layout as a Word attachment; a plan too wide for Word gets the reason."""
+    plan = _plan_or_404(plan_id)
+    try:
+        return official_docx_response(plan)
+    except Refused as refused:
+        return render(request, "400.html", {"exception": str(refused)}, status=400)
 
 
 @require_safe

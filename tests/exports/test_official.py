@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from benchmarks.generate_table import build_table
@@ -166,3 +167,62 @@ def test_a_download_name_keeps_the_title_and_drops_what_a_file_system_refuses() 
 
     assert download_name("柳州市/科技:方案*2022?", ".xlsx") == "柳州市_科技_方案_2022_.xlsx"
     assert download_name("a" * 200, ".xlsx") == "a" * 80 + ".xlsx"
+
+
+def test_the_seeds_word_attachment_imports_back_unchanged(seed_plan: Plan, actor) -> None:
+    from mubiao.exports.docx import official_document
+
+    document = official_document(official_table(seed_plan))
+    outcome = import_table(content=document, filename="分解表.docx", actor=actor)
+
+    nothing_changed(outcome, values=390)
+
+
+def test_the_word_attachment_is_landscape_and_repeats_its_two_header_rows(seed_plan: Plan) -> None:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    from mubiao.exports.docx import official_document
+
+    document = Document(io.BytesIO(official_document(official_table(seed_plan))))
+
+    assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    assert [paragraph.text for paragraph in document.paragraphs[:2]] == ["附件6", seed_plan.table_title]
+    (table,) = document.tables
+    repeated = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows]
+    assert repeated[:3] == [True, True, False]
+    assert [cell.text for cell in table.rows[1].cells[4:8]] == ["年份", "级别", "合计", "柳东"]
+    assert document.paragraphs[-1].text == "备注：重大科技成果转化的标准由自治区科技厅定义。"
+
+
+@pytest.mark.usefixtures("no_seed_plan")
+def test_a_plan_too_wide_for_word_is_refused_at_every_door_and_the_workbook_still_goes_out(
+    liuzhou, actor, client, tmp_path: Path, capsys
+) -> None:
+    from django.urls import reverse
+
+    wide = build_table(indicators=2, units=60, years=(2021, 2022), area="柳州市")
+    plan = import_table(content=wide.text.encode(), filename="wide.txt", actor=actor, create_units=True).plan
+
+    assert run("export", "plan", str(plan.pk), "-o", str(tmp_path / "wide.docx")) == 2
+    page = client.get(reverse("web:plan_export_docx", args=[plan.pk]))
+    api = client.get(f"/api/plans/{plan.pk}/official-table/?file=docx")
+    workbook = client.get(reverse("web:plan_export_xlsx", args=[plan.pk]))
+
+    words = "Word 表格最多 63 列，本规划有60个单位（最多56个）：请导出 Excel"
+    assert words in capsys.readouterr().err
+    assert not (tmp_path / "wide.docx").exists()
+    assert page.status_code == 400 and words in page.content.decode()
+    assert api.status_code == 400 and api.json() == {"file": [words]}
+    assert workbook.status_code == 200
+
+
+def test_the_api_gives_the_word_attachment_and_refuses_another_kind(client, seed_plan: Plan) -> None:
+    from docx import Document
+
+    word = client.get(f"/api/plans/{seed_plan.pk}/official-table/?file=docx")
+    other = client.get(f"/api/plans/{seed_plan.pk}/official-table/?file=pdf")
+
+    assert word.status_code == 200
+    assert Document(io.BytesIO(b"".join(word.streaming_content))).paragraphs[1].text == seed_plan.table_title
+    assert other.status_code == 400

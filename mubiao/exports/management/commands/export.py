@@ -10,6 +10,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from mubiao.commands import MubiaoCommand, console, fail, steps
+from mubiao.domain.refusals import Refused
+from mubiao.exports.docx import official_document
 from mubiao.exports.official import official_table
 from mubiao.exports.xlsx import official_workbook
 from mubiao.plans.selectors import PlanNotFound, plan_get
@@ -35,14 +37,14 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 
 class Command(MubiaoCommand):
-    help = "导出规划的正式表格（附件版式）：目标分解任务表，.xlsx；只含目标和审核通过的年度实际值。"
+    help = "导出规划的正式表格（附件版式）：目标分解任务表，.xlsx 或 .docx；只含目标和审核通过的年度实际值。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         what = parser.add_subparsers(dest="what", required=True, metavar="WHAT")
         plan = what.add_parser("plan", help="目标分解任务表（正式版式）", description=self.help)
         plan.add_argument("plan", nargs="?", help="规划编号或名称（只有一个规划时可省略）")
-        plan.add_argument("--format", choices=["xlsx"], default="xlsx", help="文件格式（默认 xlsx）")
-        plan.add_argument("-o", "--output", required=True, help="输出文件，如 分解表.xlsx")
+        plan.add_argument("--format", choices=["xlsx", "docx"], help="文件格式；省略时按输出文件的扩展名，默认 xlsx")
+        plan.add_argument("-o", "--output", required=True, help="输出文件，如 分解表.xlsx 或 分解表.docx")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -50,11 +52,16 @@ class Command(MubiaoCommand):
         except PlanNotFound as error:
             fail(str(error))
         path = Path(options["output"])
+        kind = options["format"] or ("docx" if path.suffix.lower() == ".docx" else "xlsx")
         with steps(2, quiet=False) as advance:
             advance("读取规划")
             table = official_table(plan)
             advance("写入表格")
-            write_atomically(path, official_workbook(table))
+            try:
+                content = official_document(table) if kind == "docx" else official_workbook(table)
+            except Refused as refused:
+                fail(str(refused))
+            write_atomically(path, content)
         console().print(
             f"已导出“{plan.title}”的目标分解任务表：{path}（{len(table.blocks)} 个指标，{len(table.units)} 个单位）",
             markup=False,
