@@ -28,6 +28,7 @@ USAGE = """mubiao — 目标分解、跟踪与考核
   mubiao validate [PLAN] [--format json]                             检查规划数据质量
   mubiao dump [PLAN] [--format csv|json]                             导出长表（一值一行）
   mubiao export plan [PLAN] -o FILE.xlsx|FILE.docx                   导出正式版式的目标分解任务表
+  mubiao export progress [PLAN] --year Y [--period P] -o FILE.xlsx   导出完成情况表（附件1）
   mubiao progress [PLAN] --year Y [--period P] [--indicator N]        完成进度、状态与排名
   mubiao actuals import FILE [--plan P] [--allow-blank] [--format json]  导入实际值长表
   mubiao remind [--plan P] [--today YYYY-MM-DD]                      邮件提醒填报人逾期和退回的数据

@@ -43,7 +43,13 @@ from mubiao.api.serializers import (
     TargetSerializer,
 )
 from mubiao.domain.refusals import Refused
-from mubiao.exports.downloads import DOCX, XLSX, official_docx_response, official_xlsx_response
+from mubiao.exports.downloads import (
+    DOCX,
+    XLSX,
+    official_docx_response,
+    official_xlsx_response,
+    progress_xlsx_response,
+)
 from mubiao.orgunits.models import OrgUnit
 from mubiao.plans.models import Indicator, Plan, Target
 from mubiao.plans.selectors import plan_findings
@@ -176,6 +182,33 @@ class PlanViewSet(ReadOnlyViewSet):
             return official_docx_response(plan)
         except Refused as refused:
             raise ValidationError({"file": [str(refused)]}) from refused
+
+    @extend_schema(
+        summary="完成情况表 The progress sheet (.xlsx)",
+        description=(
+            "某年某期间的完成情况表（附件1）：每个指标一节，市在前；确保、力争、累计、完成率、序时进度、"
+            "与序时差、同比、位次、状态，按规划设定的百分点标绿、黄、红。只含审核通过的数据。"
+            "year 必填；period 默认为该年最新已报期间。\n\n"
+            "The progress sheet of a period as an .xlsx: one section per indicator, the city first; targets, "
+            "the year-to-date figure, completion rates, the time-elapsed expectation and the gap to it, the "
+            "change on last year, rank and status, flagged green, yellow or red by the plan's thresholds. "
+            "Approved figures only. `year` is required; `period` defaults to the latest one reported."
+        ),
+        parameters=[RankingFilter],
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the .xlsx file"),
+            400: _BAD_PERIOD,
+            404: _NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="progress-sheet", pagination_class=None)
+    def progress_sheet(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        plan = self.get_object()
+        filters = parse_filters(RankingFilter, request.query_params, context={"plan": plan})
+        try:
+            return progress_xlsx_response(plan, year=filters["year"], period=filters.get("period"))
+        except ValueError as error:
+            raise ValidationError({"period": [str(error)]}) from error
 
     @extend_schema(
         summary="进度 Progress",

@@ -7,9 +7,11 @@ import re
 
 from django.http import FileResponse
 
+from mubiao.domain.periods import Period
 from mubiao.exports.docx import official_document
 from mubiao.exports.official import official_table
-from mubiao.exports.xlsx import official_workbook
+from mubiao.exports.progress import progress_sheet
+from mubiao.exports.xlsx import official_workbook, progress_workbook
 from mubiao.plans.models import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +29,14 @@ def official_xlsx_response(plan: Plan) -> FileResponse:
     """The plan's official table (.xlsx) as an attachment named after the plan."""
     content = official_workbook(official_table(plan))
     name = download_name(f"{plan.title}目标分解任务表", ".xlsx")
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=XLSX)
+
+
+def progress_xlsx_response(plan: Plan, *, year: int, period: Period | None) -> FileResponse:
+    """The progress sheet (附件1) of a period, approved figures only, as an attachment."""
+    sheet = progress_sheet(plan, year=year, period=period)
+    name = download_name(f"{plan.title}{sheet.period_label}完成情况表", ".xlsx")
+    content = progress_workbook(sheet)
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=XLSX)
 
 

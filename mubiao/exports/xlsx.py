@@ -17,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from mubiao.domain.spreadsheets import cell_text
 from mubiao.exports.official import GROUP, LABELS, LEVEL, RESPONSIBLE, TOTAL, YEAR, OfficialTable
+from mubiao.exports.progress import ProgressSheet
 
 #: Fonts an office's documents use; LibreOffice and WPS substitute what the machine has.
 SONG, HEI = "宋体", "黑体"
@@ -114,6 +115,105 @@ def official_workbook(table: OfficialTable) -> bytes:
     row += 1
     for note in table.notes:
         _merge(sheet, (row, row), (0, last), note, formats.note)
+        row += 1
+
+    book.close()
+    return stream.getvalue()
+
+
+# -- the progress sheet (附件1) ------------------------------------------------------------------------
+
+PROGRESS_HEADERS = ("序号", "县区", "确保目标", "力争目标", "{cumulative}", "完成确保%", "完成力争%", "序时进度%",
+                    "与序时差(百分点)", "同比", "位次", "状态")  # fmt: skip
+#: Excel's own good / neutral / bad colours, which every office reads the same way.
+FLAG_COLOURS = {"green": ("#C6EFCE", "#006100"), "yellow": ("#FFEB9C", "#9C5700"), "red": ("#FFC7CE", "#9C0006")}
+PERCENT, POINTS, CHANGE = "0.0%", "+0.0;-0.0;0.0", "+0.0%;-0.0%;0.0%"
+NO_FIGURE = "-"
+
+
+class _ProgressFormats:
+    """Cell formats by number format and flag, made on first use."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.made: dict[tuple[str, str, bool], Format] = {}
+
+    def __call__(self, number_format: str = "", flag: str = "", *, bold: bool = False) -> Format:
+        key = (number_format, flag, bold)
+        if key not in self.made:
+            spec: dict[str, Any] = {"font_name": SONG, "font_size": 10, "border": 1, "align": "center",
+                                    "valign": "vcenter", "bold": bold}  # fmt: skip
+            if number_format:
+                spec["num_format"] = number_format
+            if flag:
+                spec["bg_color"], spec["font_color"] = FLAG_COLOURS[flag]
+            self.made[key] = self.book.add_format(spec)
+        return self.made[key]
+
+
+def _figure_or_dash(sheet: Worksheet, row: int, column: int, value: Decimal | int | None, style: Format,
+                    dash: Format) -> None:  # fmt: skip
+    """A number as a number; nothing to show (no target, no figure, nothing to compare) as "-"."""
+    if value is None:
+        sheet.write_string(row, column, NO_FIGURE, dash)
+    else:
+        sheet.write_number(row, column, float(value), style)
+
+
+def progress_workbook(progress: ProgressSheet) -> bytes:
+    """The progress sheet (附件1) as an .xlsx: one section per indicator, the city's row first."""
+    stream = io.BytesIO()
+    book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    formats = _Formats(book)
+    cell = _ProgressFormats(book)
+    sheet = book.add_worksheet("完成情况")
+    last = len(PROGRESS_HEADERS) - 1
+    for column, size in enumerate([6, 14, 11, 11, 12, 11, 11, 11, 14, 10, 6, 11]):
+        sheet.set_column(column, column, size)
+    sheet.set_landscape()
+    sheet.set_paper(A4)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.center_horizontally()
+
+    sheet.write_string(0, 0, "附件1", formats.attachment)
+    sheet.set_row(1, 30)
+    _merge(sheet, (1, 1), (0, last), progress.title, formats.title)
+    info = (
+        f"统计期间：{progress.period_label}　　制表日期：{progress.made_on:%Y年%m月%d日}　　仅含已审核数据"
+        f"　　标色：绿—达到或超过序时进度；黄—落后序时{progress.warning_points}—{progress.alarm_points}个百分点；"
+        f"红—落后{progress.alarm_points}个百分点以上"
+    )
+    _merge(sheet, (2, 2), (0, last), info, formats.note)
+
+    headers = [text.format(cumulative=progress.cumulative_label) for text in PROGRESS_HEADERS]
+    dash, plain = cell(), cell(NUMBER_FORMAT)
+    heading = book.add_format({"font_name": HEI, "font_size": 11, "bold": True, "valign": "vcenter"})
+    row = 4
+    for section in progress.sections:
+        title = f"{section.number}. {section.name}" + (
+            f"（{section.unit_of_measure}）" if section.unit_of_measure else ""
+        )
+        _merge(sheet, (row, row), (0, last), title, heading)
+        sheet.write_row(row + 1, 0, headers, formats.header)
+        row += 2
+        position = 0
+        for line in section.rows:
+            strong = line.is_city  # the city's row stands out
+            if not line.is_city:
+                position += 1
+            sheet.write(row, 0, "" if line.is_city else position, cell(bold=strong))
+            sheet.write_string(row, 1, cell_text(line.unit), cell(bold=strong))
+            for column, value in ((2, line.committed), (3, line.stretch), (4, line.actual)):
+                _figure_or_dash(sheet, row, column, value, cell(NUMBER_FORMAT, bold=strong), dash)
+            _figure_or_dash(sheet, row, 5, line.rate_committed, cell(PERCENT), dash)
+            _figure_or_dash(sheet, row, 6, line.rate_stretch, cell(PERCENT), dash)
+            _figure_or_dash(sheet, row, 7, line.expected_rate, cell(PERCENT), dash)
+            _figure_or_dash(sheet, row, 8, line.gap_points, cell(POINTS, line.flag), cell("", line.flag))
+            _figure_or_dash(sheet, row, 9, line.year_on_year, cell(CHANGE), dash)
+            _figure_or_dash(sheet, row, 10, line.rank, plain, dash)
+            sheet.write_string(row, 11, line.status, cell("", line.flag))
+            row += 1
         row += 1
 
     book.close()

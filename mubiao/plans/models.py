@@ -47,6 +47,14 @@ class Plan(models.Model):
     start_year = models.PositiveSmallIntegerField(_("起始年"))
     end_year = models.PositiveSmallIntegerField(_("截止年"))
     notes = models.TextField(_("表注"), blank=True)
+    # The progress sheet's colour flags: yellow from this many points behind the time-elapsed
+    # expectation (序时进度), red beyond the second; at or ahead of it, green.
+    lag_warning_points = models.PositiveSmallIntegerField(
+        _("黄色预警（落后序时百分点）"), default=10, help_text=_("落后序时进度达到此百分点数时标黄")
+    )
+    lag_alarm_points = models.PositiveSmallIntegerField(
+        _("红色预警（落后序时百分点）"), default=30, help_text=_("落后序时进度超过此百分点数时标红")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -57,6 +65,9 @@ class Plan(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(end_year__gte=models.F("start_year")), name="plan_years_ordered"),
             models.UniqueConstraint(fields=["area", "title", "start_year", "end_year"], name="plan_unique_per_area"),
+            models.CheckConstraint(
+                condition=models.Q(lag_alarm_points__gte=models.F("lag_warning_points")), name="plan_lag_flags_ordered"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ from mubiao.web import views_progress  # noqa: E402
 
 urlpatterns += [
     path("plans/<int:plan_id>/progress/", views_progress.progress_overview, name="progress"),
+    path("plans/<int:plan_id>/progress/sheet.xlsx", views_progress.progress_sheet_xlsx, name="progress_sheet"),
     path("plans/<int:plan_id>/indicators/<str:number>/", views_progress.progress_indicator, name="progress_indicator"),
     path("plans/<int:plan_id>/units/<int:org_unit_id>/", views_progress.progress_unit, name="progress_unit"),
     path("plans/<int:plan_id>/rankings/", views_progress.progress_rankings, name="progress_rankings"),

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from mubiao.exports.downloads import progress_xlsx_response
 from mubiao.plans.models import Plan
 from mubiao.reporting.due import reminders
 from mubiao.reporting.selectors import pending_switch_offered
@@ -59,6 +60,17 @@ def progress_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
             "reminders": reminder_views(reminders(plan=plan), with_returned=pending_switch_offered(plan, request.user))
         },
     )
+
+
+@require_safe
+def progress_sheet_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse | FileResponse:
+    """The progress sheet (附件1) of the period the pages show: approved figures only, whoever asks."""
+    plan = _plan_or_404(plan_id)
+    try:
+        selection = chosen_selection(plan, request.GET)  # no viewer: pending figures never count
+    except DashboardQueryError as error:
+        return render(request, "web/progress_missing.html", {"plan": plan, "message": str(error)}, status=404)
+    return progress_xlsx_response(plan, year=selection.year, period=selection.period)
 
 
 @require_safe

@@ -20,6 +20,7 @@ PATHS = {
     "/api/plans/{id}/findings/",
     "/api/plans/{id}/official-table/",
     "/api/plans/{id}/progress/",
+    "/api/plans/{id}/progress-sheet/",
     "/api/plans/{id}/rankings/",
     "/api/indicators/",
     "/api/indicators/{id}/",

@@ -10,10 +10,13 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from mubiao.commands import MubiaoCommand, console, fail, steps
+from mubiao.domain.periods import Period
 from mubiao.domain.refusals import Refused
 from mubiao.exports.docx import official_document
 from mubiao.exports.official import official_table
-from mubiao.exports.xlsx import official_workbook
+from mubiao.exports.progress import progress_sheet
+from mubiao.exports.xlsx import official_workbook, progress_workbook
+from mubiao.plans.models import Plan
 from mubiao.plans.selectors import PlanNotFound, plan_get
 
 
@@ -45,12 +48,24 @@ class Command(MubiaoCommand):
         plan.add_argument("plan", nargs="?", help="规划编号或名称（只有一个规划时可省略）")
         plan.add_argument("--format", choices=["xlsx", "docx"], help="文件格式；省略时按输出文件的扩展名，默认 xlsx")
         plan.add_argument("-o", "--output", required=True, help="输出文件，如 分解表.xlsx 或 分解表.docx")
+        progress = what.add_parser(
+            "progress",
+            help="完成情况表（附件1）",
+            description="某年某期间的完成情况表（附件1）：每个指标一节，市在前，按序时进度标色；只含审核通过的数据。",
+        )
+        progress.add_argument("plan", nargs="?", help="规划编号或名称（只有一个规划时可省略）")
+        progress.add_argument("--year", type=int, required=True, help="年份，如 2020")
+        progress.add_argument("--period", help="期间：2020、2020-Q2 或 2020-06；默认为该年最新已报期间")
+        progress.add_argument("-o", "--output", required=True, help="输出文件，如 完成情况表.xlsx")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             plan = plan_get(options["plan"])
         except PlanNotFound as error:
             fail(str(error))
+        if options["what"] == "progress":
+            self.progress(plan, options)
+            return
         path = Path(options["output"])
         kind = options["format"] or ("docx" if path.suffix.lower() == ".docx" else "xlsx")
         with steps(2, quiet=False) as advance:
@@ -65,4 +80,16 @@ class Command(MubiaoCommand):
         console().print(
             f"已导出“{plan.title}”的目标分解任务表：{path}（{len(table.blocks)} 个指标，{len(table.units)} 个单位）",
             markup=False,
+        )
+
+    def progress(self, plan: Plan, options: dict[str, Any]) -> None:
+        path = Path(options["output"])
+        try:
+            period = Period.parse(options["period"]) if options["period"] else None
+            sheet = progress_sheet(plan, year=options["year"], period=period)
+        except ValueError as error:
+            fail(str(error))
+        write_atomically(path, progress_workbook(sheet))
+        console().print(
+            f"已导出“{plan.title}”{sheet.period_label}完成情况表：{path}（{len(sheet.sections)} 个指标）", markup=False
         )
