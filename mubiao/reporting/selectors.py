@@ -152,19 +152,24 @@ def picked_actuals(
     any_last_year: bool = False,
     *,
     with_end_month: bool = False,
+    every_earlier_year: bool = False,
 ) -> Any:
     """(indicator id, org unit id, year, value): each cell's figure for `period`, and — when
     `stocks_last_year` — a stock's figure for the year before (its level the calendar starts from),
-    or every indicator's with `any_last_year`. `with_end_month` adds the last month the picked figure
-    covers, which tells a figure of the period itself from an earlier one standing in for it."""
+    or every indicator's with `any_last_year` — and each earlier year's last figure with
+    `every_earlier_year` (the milestones count them). `with_end_month` adds the last month the picked
+    figure covers, which tells a figure of the period itself from an earlier one standing in for it."""
     fields = ["indicator_id", "org_unit_id", "year", "value"] + (["end_month"] if with_end_month else [])
     wanted = Q(year=year, end_month__lte=period.end_month)
-    if any_last_year:
+    years = Q(year__lte=year) if every_earlier_year else Q(year__in=[year, year - 1])
+    if every_earlier_year:
+        wanted |= Q(year__lt=year)
+    elif any_last_year:
         wanted |= Q(year=year - 1)
     elif stocks_last_year:
         wanted |= Q(year=year - 1, indicator__kind=IndicatorKind.STOCK.value)
     return (
-        actuals.filter(value__isnull=False, year__in=[year, year - 1])
+        actuals.filter(years, value__isnull=False)
         .annotate(end_month=END_MONTH, is_year=IS_YEAR)
         .filter(wanted)
         .annotate(
@@ -224,31 +229,6 @@ def cell_figures(
             expected=expected,
         ),
     )
-
-
-def year_end_figures(
-    plan: Plan, year: int, unit_ids: list[int], *, viewer: Viewer = None, include_pending: bool = False
-) -> dict[tuple[int, int, int], Decimal]:
-    """(indicator id, org unit id, year) → each unit's last figure of each year up to `year` (the annual
-    figure before a December or Q4 one), of the figures `viewer` may see."""
-    rows = (
-        ActualValue.objects.visible_to(viewer, include_pending=include_pending)
-        .filter(indicator__plan_id=plan.pk, org_unit_id__in=unit_ids, value__isnull=False, year__lte=year)
-        .annotate(end_month=END_MONTH, is_year=IS_YEAR)
-        .annotate(
-            pick=Window(
-                RowNumber(),
-                partition_by=[F("indicator_id"), F("org_unit_id"), F("year")],
-                order_by=[F("end_month").desc(), F("is_year").desc()],
-            )
-        )
-        .filter(pick=1)
-        .order_by()
-        .values_list("indicator_id", "org_unit_id", "year", "value")
-    )
-    return {
-        (indicator_id, unit_id, row_year): value for indicator_id, unit_id, row_year, value in rows if value is not None
-    }
 
 
 def city_year_ends(
@@ -368,19 +348,13 @@ def plan_progress(
         stocks_last_year=False,
         any_last_year=True,
         with_end_month=True,
+        every_earlier_year=bool(milestones),
     ):
         actuals[(indicator_id, unit_id, row_year)] = value
         ends[(indicator_id, unit_id, row_year)] = end_month
     summed_ids = {indicator.pk for indicator in indicators if units_add_up(indicator.unit_of_measure)}
-    year_ends = (
-        city_year_ends(
-            year_end_figures(plan, year, list(names), viewer=viewer, include_pending=include_pending),
-            plan.area_id,
-            summed_ids,
-        )
-        if milestones
-        else {}
-    )
+    # The milestones count each year's last figure (this year's up to the period), picked above with the rest.
+    year_ends = city_year_ends(actuals, plan.area_id, summed_ids) if milestones else {}
     implied = implied_committed(plan, year, indicators, columns, targets)
     progress = PlanProgress(plan=plan, year=year, period=chosen, weights=weights)
     for indicator in indicators:

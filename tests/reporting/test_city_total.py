@@ -121,6 +121,18 @@ def test_a_milestone_of_units_that_add_up_counts_their_sum_not_the_citys_own_fig
     assert (milestone.reached, milestone.upto_year) == (Decimal(7), 2019)
 
 
+def test_a_milestone_counts_the_last_figure_of_every_earlier_year_not_only_last_years(seed_plan, actor) -> None:
+    platforms = seed_plan.indicators.get(number="1")
+    liudong = OrgUnit.objects.get(short_name="柳东")
+    for period, value in (("2018", 2), ("2019", 4), ("2020", 5)):
+        approved_actual(indicator=platforms, org_unit=liudong, period=period, value=value, actor=actor)
+
+    progress = plan_progress(seed_plan, year=2020, indicator_number="1")
+    milestone = next(m for m in progress.milestones if (m.year, m.level) == (2020, "committed"))
+
+    assert (milestone.reached, milestone.upto_year) == (Decimal(11), 2020)  # 2018 + 2019 + 2020: a flow
+
+
 def test_a_city_figure_below_its_units_sum_says_by_how_much_without_a_minus_sign(seed_plan, actor) -> None:
     platforms = seed_plan.indicators.get(number="1")
     units = units_with_a_target(seed_plan, "1", 2019)
