@@ -226,3 +226,15 @@ def test_the_api_gives_the_word_attachment_and_refuses_another_kind(client, seed
     assert word.status_code == 200
     assert Document(io.BytesIO(b"".join(word.streaming_content))).paragraphs[1].text == seed_plan.table_title
     assert other.status_code == 400
+
+
+def test_the_command_refuses_a_directory_or_a_missing_folder_as_its_output(
+    seed_plan: Plan, tmp_path: Path, capsys
+) -> None:
+    assert run("export", "plan", str(seed_plan.pk), "-o", str(tmp_path)) == 2
+    assert run("export", "plan", str(seed_plan.pk), "-o", str(tmp_path / "missing" / "x.xlsx")) == 2
+
+    errors = capsys.readouterr().err
+    assert f"{tmp_path} 是目录：请给出文件名" in errors
+    assert f"目录不存在：{tmp_path / 'missing'}" in errors
+    assert list(tmp_path.iterdir()) == []

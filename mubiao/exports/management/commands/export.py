@@ -1,4 +1,8 @@
-"""mubiao export plan PLAN --format xlsx -o FILE: the plan in its official layout, as a file to hand on."""
+"""mubiao export plan|progress …: the documents an office hands on, as files.
+
+mubiao export plan [PLAN] -o 分解表.xlsx|分解表.docx           the official table (附件)
+mubiao export progress [PLAN] --year Y [--period P] -o 完成情况表.xlsx   the progress sheet (附件1)
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,12 @@ def write_atomically(path: Path, content: bytes) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         fail(f"目录不存在：{directory}")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".part")
+    if path.is_dir():
+        fail(f"{path} 是目录：请给出文件名，如 {path / '分解表.xlsx'}")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".part")
+    except OSError as error:
+        fail(f"无法在 {directory} 中写入文件：{error.strerror}")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
@@ -34,6 +43,9 @@ def write_atomically(path: Path, content: bytes) -> None:
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        fail(f"无法写入 {path}：{error.strerror}")
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
