@@ -112,3 +112,15 @@ def test_a_milestone_tooltip_shows_a_unit_of_measure_as_text_not_as_html(live_se
     tooltip = chart.locator("div", has_text="里程碑").last
     expect(tooltip).to_contain_text(f"12 {hostile}")
     expect(page.locator("#hit")).to_have_count(0)
+
+
+def test_every_milestone_chart_offers_to_save_itself_as_an_image(live_server, seed_plan, page):
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
+    expect(page.locator(".chart[data-drawn='true']")).to_have_count(4)
+
+    titles = page.evaluate(
+        """() => [...document.querySelectorAll(".chart[data-drawn='true']")].map(
+            element => window.echarts.getInstanceByDom(element).getOption().toolbox[0].feature.saveAsImage.title)"""
+    )
+
+    assert titles == ["保存为图片"] * 4

@@ -54,6 +54,10 @@
       animation: false,
       grid: { left: 48, right: 16, top: 64, bottom: 28 },
       legend: { top: 0, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11 } },
+      toolbox: { right: 4, top: 24, feature: { saveAsImage: {
+        title: (document.documentElement.lang || "").indexOf("en") === 0 ? "Save as image" : "保存为图片",
+        name: "mubiao-milestones", pixelRatio: 2, backgroundColor: "#ffffff"
+      } } },
       tooltip: { trigger: "item" },
       xAxis: { type: "category", data: chart.years },
       yAxis: { type: "value", name: chart.unit, nameTextStyle: { padding: [0, 24, 0, 0] } },

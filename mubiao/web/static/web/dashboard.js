@@ -7,6 +7,14 @@
   var PALETTE = ["#1f3a5f", "#2d8a3e", "#d39200", "#d0433b", "#1c5aa6", "#7a4fa0",
                  "#0f8a8a", "#a0522d", "#5f6b7a", "#c2185b", "#558b2f", "#ef6c00"];
 
+  // ECharts' own toolbox: a chart can be saved as a picture for a slide or a bulletin.
+  function saveAsImage(name) {
+    var english = (document.documentElement.lang || "").indexOf("en") === 0;
+    return { right: 4, top: 0, feature: { saveAsImage: {
+      title: english ? "Save as image" : "保存为图片", name: name, pixelRatio: 2, backgroundColor: "#ffffff"
+    } } };
+  }
+
   function unitAxis(chart) {
     return { type: "value", name: chart.unit, nameTextStyle: { padding: [0, 24, 0, 0] },
              splitLine: { lineStyle: { color: COLOURS.grid } } };
@@ -37,6 +45,7 @@
       animation: false,
       grid: { left: 48, right: 16, top: 40, bottom: 28 },
       legend: { top: 0, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11 } },
+      toolbox: saveAsImage("mubiao-units"),
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "category", data: chart.units, axisLabel: { interval: 0, fontSize: 11 } },
       yAxis: unitAxis(chart),
@@ -58,6 +67,7 @@
       color: PALETTE,
       grid: { left: 48, right: 16, top: 56, bottom: 28 },
       legend: { top: 0, type: "scroll", itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11 } },
+      toolbox: saveAsImage("mubiao-trend"),
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: chart.years },
       yAxis: unitAxis(chart),
