@@ -2,7 +2,8 @@
 
 Written with XlsxWriter, which writes a 3,000-unit plan's 720,000 figures in about 3 s (openpyxl
 took 8 s, and 70 s with a style set on each cell). Figures are numbers with a display format, never
-text; every text cell passes through cell_text, so nothing in it can run as a formula.
+text. A text that begins like a formula (=, +, -, @ …) is written as it is, in a cell marked
+quote-prefixed: shown without a ', never evaluated, and read back unchanged by the importer.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from mubiao.domain.spreadsheets import cell_text
+from mubiao.domain.spreadsheets import begins_like_formula
 from mubiao.exports.official import GROUP, LABELS, LEVEL, RESPONSIBLE, TOTAL, YEAR, OfficialTable
 from mubiao.exports.progress import ProgressSheet
 
@@ -36,29 +37,40 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 class _Formats:
-    """The workbook's cell formats, made once."""
+    """The workbook's cell formats by name, made on first use; `formats(name, text)` gives the
+    quote-prefixed variant for a text that begins like a formula."""
 
     def __init__(self, book: xlsxwriter.Workbook) -> None:
         body = {"font_name": SONG, "font_size": 10, "valign": "vcenter", "text_wrap": True}
         cell = {**body, "border": 1}
-        self.attachment = book.add_format({"font_name": HEI, "font_size": 12})
-        self.title = book.add_format({"font_name": HEI, "font_size": 16, "bold": True, "align": "center",
-                                      "valign": "vcenter"})  # fmt: skip
-        self.header = book.add_format({**cell, "font_name": HEI, "bold": True, "align": "center",
-                                       "bg_color": "#EDEFF2"})  # fmt: skip
-        self.centre = book.add_format({**cell, "align": "center"})
-        self.left = book.add_format({**cell, "align": "left"})
-        self.year = book.add_format({**cell, "align": "center", "num_format": "0"})
-        self.figure = book.add_format({**cell, "align": "center", "num_format": NUMBER_FORMAT})
-        self.note = book.add_format({**body, "align": "left"})
+        self.book = book
+        self.specs: dict[str, dict[str, Any]] = {
+            "attachment": {"font_name": HEI, "font_size": 12},
+            "title": {"font_name": HEI, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"},
+            "header": {**cell, "font_name": HEI, "bold": True, "align": "center", "bg_color": "#EDEFF2"},
+            "centre": {**cell, "align": "center"},
+            "left": {**cell, "align": "left"},
+            "year": {**cell, "align": "center", "num_format": "0"},
+            "figure": {**cell, "align": "center", "num_format": NUMBER_FORMAT},
+            "note": {**body, "align": "left"},
+        }
+        self.made: dict[tuple[str, bool], Format] = {}
+
+    def __call__(self, name: str, value: object = None) -> Format:
+        quoted = isinstance(value, str) and begins_like_formula(value)
+        if (name, quoted) not in self.made:
+            self.made[(name, quoted)] = self.book.add_format({**self.specs[name], "quote_prefix": quoted})
+        return self.made[(name, quoted)]
 
 
 def _merge(sheet: Worksheet, rows: tuple[int, int], columns: tuple[int, int], value: Any, style: Format) -> None:
-    """Merge a range (0-based, inclusive) holding one value; a single cell is just written."""
+    """Merge a range (0-based, inclusive) holding one value; a single cell is just written (as text,
+    if it is text: never read as a formula or a number)."""
     (top, bottom), (left, right) = rows, columns
-    if isinstance(value, str):
-        value = cell_text(value)
     if (top, left) == (bottom, right):
+        if isinstance(value, str):
+            sheet.write_string(top, left, value, style)
+            return
         sheet.write(top, left, value, style)
     else:
         sheet.merge_range(top, left, bottom, right, value, style)
@@ -84,16 +96,17 @@ def official_workbook(table: OfficialTable) -> bytes:
     sheet.center_horizontally()
 
     if table.attachment:
-        sheet.write_string(0, 0, cell_text(table.attachment), formats.attachment)
+        sheet.write_string(0, 0, table.attachment, formats("attachment", table.attachment))
     sheet.set_row(1, 36)
-    _merge(sheet, (1, 1), (0, last), table.title, formats.title)
+    _merge(sheet, (1, 1), (0, last), table.title, formats("title", table.title))
 
     top = 2
     for column, label in enumerate(LABELS):
-        _merge(sheet, (top, top + 1), (column, column), label, formats.header)
-    _merge(sheet, (top, top), (year_column, last - 1), GROUP, formats.header)
-    _merge(sheet, (top, top + 1), (last, last), RESPONSIBLE, formats.header)
-    sheet.write_row(top + 1, year_column, [YEAR, LEVEL, TOTAL, *map(cell_text, table.units)], formats.header)
+        _merge(sheet, (top, top + 1), (column, column), label, formats("header"))
+    _merge(sheet, (top, top), (year_column, last - 1), GROUP, formats("header"))
+    _merge(sheet, (top, top + 1), (last, last), RESPONSIBLE, formats("header"))
+    for column, name in enumerate([YEAR, LEVEL, TOTAL, *table.units], start=year_column):
+        sheet.write_string(top + 1, column, name, formats("header", name))
     sheet.repeat_rows(top, top + 1)
     sheet.freeze_panes(top + 2, total_column + 1)
 
@@ -101,20 +114,21 @@ def official_workbook(table: OfficialTable) -> bytes:
     for block in table.blocks:
         first = row
         for year, rows in block.years():
-            _merge(sheet, (row, row + len(rows) - 1), (year_column, year_column), year, formats.year)
+            _merge(sheet, (row, row + len(rows) - 1), (year_column, year_column), year, formats("year"))
             for line in rows:
-                sheet.write_string(row, level_column, line.level_label, formats.centre)
-                sheet.write_row(row, total_column, [_number(line.total), *map(_number, line.values)], formats.figure)
+                sheet.write_string(row, level_column, line.level_label, formats("centre"))
+                figures = [_number(line.total), *map(_number, line.values)]
+                sheet.write_row(row, total_column, figures, formats("figure"))
                 row += 1
         span = (first, max(row - 1, first))
         texts = (block.number, block.name, block.unit_of_measure, block.goal_text)
         for column, text in enumerate(texts):
-            _merge(sheet, span, (column, column), text, formats.left if column == 3 else formats.centre)
-        _merge(sheet, span, (last, last), block.responsibility, formats.left)
+            _merge(sheet, span, (column, column), text, formats("left" if column == 3 else "centre", text))
+        _merge(sheet, span, (last, last), block.responsibility, formats("left", block.responsibility))
 
     row += 1
     for note in table.notes:
-        _merge(sheet, (row, row), (0, last), note, formats.note)
+        _merge(sheet, (row, row), (0, last), note, formats("note", note))
         row += 1
 
     book.close()
@@ -136,13 +150,13 @@ class _ProgressFormats:
 
     def __init__(self, book: xlsxwriter.Workbook) -> None:
         self.book = book
-        self.made: dict[tuple[str, str, bool], Format] = {}
+        self.made: dict[tuple[str, str, bool, bool], Format] = {}
 
-    def __call__(self, number_format: str = "", flag: str = "", *, bold: bool = False) -> Format:
-        key = (number_format, flag, bold)
+    def __call__(self, number_format: str = "", flag: str = "", *, bold: bool = False, quoted: bool = False) -> Format:
+        key = (number_format, flag, bold, quoted)
         if key not in self.made:
             spec: dict[str, Any] = {"font_name": SONG, "font_size": 10, "border": 1, "align": "center",
-                                    "valign": "vcenter", "bold": bold}  # fmt: skip
+                                    "valign": "vcenter", "bold": bold, "quote_prefix": quoted}  # fmt: skip
             if number_format:
                 spec["num_format"] = number_format
             if flag:
@@ -176,26 +190,28 @@ def progress_workbook(progress: ProgressSheet) -> bytes:
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.center_horizontally()
 
-    sheet.write_string(0, 0, "附件1", formats.attachment)
+    sheet.write_string(0, 0, "附件1", formats("attachment"))
     sheet.set_row(1, 30)
-    _merge(sheet, (1, 1), (0, last), progress.title, formats.title)
+    _merge(sheet, (1, 1), (0, last), progress.title, formats("title", progress.title))
     info = (
         f"统计期间：{progress.period_label}　　制表日期：{progress.made_on:%Y年%m月%d日}　　仅含已审核数据"
         f"　　标色：绿—达到或超过序时进度；黄—落后序时{progress.warning_points}—{progress.alarm_points}个百分点；"
         f"红—落后{progress.alarm_points}个百分点以上"
     )
-    _merge(sheet, (2, 2), (0, last), info, formats.note)
+    _merge(sheet, (2, 2), (0, last), info, formats("note"))
 
     headers = [text.format(cumulative=progress.cumulative_label) for text in PROGRESS_HEADERS]
     dash, plain = cell(), cell(NUMBER_FORMAT)
-    heading = book.add_format({"font_name": HEI, "font_size": 11, "bold": True, "valign": "vcenter"})
+    heading_spec = {"font_name": HEI, "font_size": 11, "bold": True, "valign": "vcenter"}
+    heading = book.add_format(heading_spec)
+    heading_quoted = book.add_format({**heading_spec, "quote_prefix": True})
     row = 4
     for section in progress.sections:
         title = f"{section.number}. {section.name}" + (
             f"（{section.unit_of_measure}）" if section.unit_of_measure else ""
         )
-        _merge(sheet, (row, row), (0, last), title, heading)
-        sheet.write_row(row + 1, 0, headers, formats.header)
+        _merge(sheet, (row, row), (0, last), title, heading_quoted if begins_like_formula(title) else heading)
+        sheet.write_row(row + 1, 0, headers, formats("header"))
         row += 2
         position = 0
         for line in section.rows:
@@ -203,7 +219,7 @@ def progress_workbook(progress: ProgressSheet) -> bytes:
             if not line.is_city:
                 position += 1
             sheet.write(row, 0, "" if line.is_city else position, cell(bold=strong))
-            sheet.write_string(row, 1, cell_text(line.unit), cell(bold=strong))
+            sheet.write_string(row, 1, line.unit, cell(bold=strong, quoted=begins_like_formula(line.unit)))
             for column, value in ((2, line.committed), (3, line.stretch), (4, line.actual)):
                 _figure_or_dash(sheet, row, column, value, cell(NUMBER_FORMAT, bold=strong), dash)
             _figure_or_dash(sheet, row, 5, line.rate_committed, cell(PERCENT), dash)

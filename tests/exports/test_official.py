@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from benchmarks.generate_table import build_table
 from mubiao.exports.official import official_table
 from mubiao.exports.xlsx import official_workbook
+from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
 from mubiao.plans.models import Indicator, Plan
 from mubiao.plans.services import ImportOutcome
 from mubiao.reporting.importing import import_table
@@ -87,13 +88,22 @@ def test_the_workbook_is_laid_out_for_print_with_figures_as_numbers(seed_plan: P
     assert sheet.cell(sheet.max_row, 1).value == "备注：重大科技成果转化的标准由自治区科技厅定义。"
 
 
-def test_names_that_begin_like_a_formula_are_written_as_text(seed_plan: Plan) -> None:
+def test_names_that_begin_like_a_formula_are_text_cells_marked_never_to_run_and_import_back_as_they_are(
+    seed_plan: Plan, actor
+) -> None:
     Indicator.objects.filter(plan=seed_plan, number="1").update(name='=HYPERLINK("http://x","y")')
+    seed_plan.plan_units.filter(header_name="北部").update(header_name="-北部")
+    OrgUnitAlias.objects.create(unit=OrgUnit.objects.get(short_name="北部"), alias="-北部")
 
-    sheet = load_workbook(io.BytesIO(exported(seed_plan)))["分解表"]
+    content = exported(seed_plan)
+    sheet = load_workbook(io.BytesIO(content))["分解表"]
+    outcome = import_table(content=content, filename="hostile.xlsx", actor=actor)
 
-    assert sheet["B5"].value == '\'=HYPERLINK("http://x","y")'
-    assert sheet["B5"].data_type == "s"
+    name, beibu = sheet["B5"], sheet["I4"]
+    assert (name.value, name.data_type, name.quotePrefix) == ('=HYPERLINK("http://x","y")', "s", True)
+    assert (beibu.value, beibu.quotePrefix) == ("-北部", True)
+    assert sheet["C5"].quotePrefix is False
+    nothing_changed(outcome, values=390)
 
 
 def test_only_approved_year_end_figures_are_in_the_actual_rows(seed_plan: Plan) -> None:
@@ -237,4 +247,18 @@ def test_the_command_refuses_a_directory_or_a_missing_folder_as_its_output(
     errors = capsys.readouterr().err
     assert f"{tmp_path} 是目录：请给出文件名" in errors
     assert f"目录不存在：{tmp_path / 'missing'}" in errors
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_refuses_a_file_name_that_does_not_match_its_format(
+    seed_plan: Plan, tmp_path: Path, capsys
+) -> None:
+    assert run("export", "plan", str(seed_plan.pk), "-o", str(tmp_path / "a.pdf")) == 2
+    assert run("export", "plan", str(seed_plan.pk), "--format", "docx", "-o", str(tmp_path / "a.xlsx")) == 2
+    assert run("export", "progress", str(seed_plan.pk), "--year", "2018", "-o", str(tmp_path / "p.csv")) == 2
+
+    errors = capsys.readouterr().err
+    assert "输出文件须以 .xlsx 结尾（a.pdf）" in errors
+    assert "输出文件须以 .docx 结尾（a.xlsx）" in errors
+    assert "输出文件须以 .xlsx 结尾（p.csv）" in errors
     assert list(tmp_path.iterdir()) == []

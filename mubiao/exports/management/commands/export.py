@@ -24,13 +24,19 @@ from mubiao.plans.models import Plan
 from mubiao.plans.selectors import PlanNotFound, plan_get
 
 
+def check_output(path: Path, kind: str) -> None:
+    """Refuse, before any work, an output that is a directory or named for another format."""
+    if path.is_dir():
+        fail(f"{path} 是目录：请给出文件名，如 {path / ('分解表.' + kind)}")
+    if path.suffix.lower() != f".{kind}":
+        fail(f"输出文件须以 .{kind} 结尾（{path.name}）：文件的扩展名须与其格式一致，否则打不开")
+
+
 def write_atomically(path: Path, content: bytes) -> None:
     """The file whole or not at all: written beside its place, then moved there in one step."""
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         fail(f"目录不存在：{directory}")
-    if path.is_dir():
-        fail(f"{path} 是目录：请给出文件名，如 {path / '分解表.xlsx'}")
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".part")
     except OSError as error:
@@ -80,6 +86,7 @@ class Command(MubiaoCommand):
             return
         path = Path(options["output"])
         kind = options["format"] or ("docx" if path.suffix.lower() == ".docx" else "xlsx")
+        check_output(path, kind)
         with steps(2, quiet=False) as advance:
             advance("读取规划")
             table = official_table(plan)
@@ -96,6 +103,7 @@ class Command(MubiaoCommand):
 
     def progress(self, plan: Plan, options: dict[str, Any]) -> None:
         path = Path(options["output"])
+        check_output(path, "xlsx")
         try:
             period = Period.parse(options["period"]) if options["period"] else None
             sheet = progress_sheet(plan, year=options["year"], period=period)
