@@ -18,8 +18,15 @@ from mubiao.domain.validation import validate_plan
 from mubiao.memory import bulk_allocation
 from mubiao.orgunits.models import OrgUnit
 from mubiao.orgunits.selectors import area_find, known_unit_names, unit_resolver
-from mubiao.plans.selectors import plan_findings, plan_of_reading
-from mubiao.plans.services import ImportOutcome, IndicatorChange, indicators_changed_by, reading_fit_problems
+from mubiao.plans.selectors import plan_columns, plan_findings, plan_of_reading
+from mubiao.plans.services import (
+    ImportOutcome,
+    IndicatorChange,
+    ValueChange,
+    indicators_changed_by,
+    reading_fit_problems,
+    targets_changed_by,
+)
 from mubiao.tables.mapping import LayoutMapping
 from mubiao.tables.sources import read_grids
 from mubiao.tables.understanding import Understanding, reading_facts, understand
@@ -36,6 +43,8 @@ class ImportPreview:
     suggestions: dict[str, list[str]] = field(default_factory=dict)  # new unit → known names like it
     #: What the table would change of the stored plan's indicators (a new name, unit, goal).
     indicator_changes: list[IndicatorChange] = field(default_factory=list)
+    #: The stored targets the table would change or clear (after None), as the commit decides it.
+    target_changes: list[ValueChange] = field(default_factory=list)
 
     @property
     def reading(self) -> TableReading | None:
@@ -89,6 +98,13 @@ def preview_file(content: bytes, filename: str, mapping: LayoutMapping | None = 
     plan = plan_of_reading(area, reading)
     if plan is not None:
         preview.indicator_changes = indicators_changed_by(plan, reading)
+        in_plan = {column.org_unit_id for column in plan_columns(plan)}
+        units: dict[str | None, int] = {None: area.pk}
+        for unit in reading.units:
+            found = resolver.match(unit.name)
+            if found is not None and found.pk in in_plan:
+                units[unit.name] = found.pk
+        preview.target_changes = targets_changed_by(plan, reading, units)
     return preview
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -254,6 +254,75 @@ def reading_fit_problems(reading: TableReading) -> list[Problem]:
                     Problem(refusal_text(refused), row=cell.row, column=cell.column, expected="不小于0的整数")
                 )
     return problems
+
+
+#: A target cell: (indicator id, org unit id, year, level).
+TargetKey = tuple[int, int, int, str]
+
+
+@dataclass
+class TargetDecisions:
+    """What a table does to the stored targets of its plan: the commit applies it, the preview lists it."""
+
+    new: list[CellValue] = field(default_factory=list)
+    changed: list[tuple[TargetKey, CellValue]] = field(default_factory=list)
+    unchanged: int = 0
+    cleared: list[TargetKey] = field(default_factory=list)  # stored values the table leaves blank
+
+
+def decide_targets(
+    stored: Mapping[TargetKey, Decimal | None], cells: Iterable[tuple[TargetKey | None, CellValue]]
+) -> TargetDecisions:
+    """Each target cell of a table against what is stored; a key of None is a cell of a new unit or
+    indicator. A stored value the table no longer has is cleared (its version and audit keep it)."""
+    decided = TargetDecisions()
+    seen: set[TargetKey] = set()
+    for key, cell in cells:
+        if key is None or key not in stored:
+            decided.new.append(cell)
+            continue
+        seen.add(key)
+        if stored[key] == cell.value:
+            decided.unchanged += 1
+        else:
+            decided.changed.append((key, cell))
+    decided.cleared = [key for key, value in stored.items() if key not in seen and value is not None]
+    return decided
+
+
+def targets_changed_by(plan: Plan, reading: TableReading, units: Mapping[str | None, int]) -> list[ValueChange]:
+    """The stored targets importing the table would change or clear, decided as the commit decides it.
+
+    `units` maps the table's unit names (None: the total) to the plan's org units; a cell of a unit or
+    indicator the plan does not have yet is new, and changes nothing stored.
+    """
+    indicators = {indicator.number: indicator for indicator in Indicator.objects.filter(plan=plan)}
+    stored = {
+        (indicator_id, unit_id, year, level): value
+        for indicator_id, unit_id, year, level, value in Target.objects.filter(indicator__plan=plan).values_list(
+            "indicator_id", "org_unit_id", "year", "level", "value"
+        )
+    }
+    keyed: list[tuple[TargetKey | None, CellValue]] = []
+    for cell in reading.values:
+        if cell.level == "actual":
+            continue
+        indicator, unit_id = indicators.get(cell.indicator_number), units.get(cell.unit)
+        keyed.append(
+            (None if indicator is None or unit_id is None else (indicator.pk, unit_id, cell.year, cell.level), cell)
+        )
+    decided = decide_targets(stored, keyed)
+    names = {unit_id: plan.area.name if name is None else name for name, unit_id in units.items()}
+    by_id = {indicator.pk: indicator.name for indicator in indicators.values()}
+    changed = [
+        ValueChange(by_id[key[0]], names[key[1]], cell.year, cell.level, stored[key], cell.value)
+        for key, cell in decided.changed
+    ]
+    cleared = [
+        ValueChange(by_id[key[0]], names.get(key[1], str(key[1])), key[2], key[3], stored[key], None)
+        for key in decided.cleared
+    ]
+    return changed + cleared
 
 
 class _PlanImport:
@@ -618,10 +687,9 @@ class _PlanImport:
         targets = {
             (t.indicator_id, t.org_unit_id, t.year, t.level): t for t in Target.objects.filter(indicator__plan=plan)
         }
-        seen: set[tuple[int, int, int, str]] = set()  # the stored values the table still has
         new_cells: list[CellValue] = []
         updated_targets: list[Target] = []
-
+        keyed: list[tuple[TargetKey | None, CellValue]] = []
         for cell in self.reading.values:
             if cell.level == "actual":
                 # Actual values are not the plan's: their one writer (mubiao.reporting.workflow) takes them.
@@ -641,18 +709,16 @@ class _PlanImport:
             if not targets:  # a new plan: nothing stored to compare with
                 new_cells.append(cell)
                 continue
-            indicator = indicators[cell.indicator_number]
             unit = area if cell.unit is None else units[cell.unit]
-            key = (indicator.pk, unit.pk, cell.year, cell.level)
-            stored = targets.get(key)
-            if stored is None:
-                new_cells.append(cell)
-                continue
-            seen.add(key)
-            if stored.value == cell.value:
-                counts["unchanged"] += 1
-                continue
-            changes.append(ValueChange(indicator.name, names[unit.pk], cell.year, cell.level, stored.value, cell.value))
+            keyed.append(((indicators[cell.indicator_number].pk, unit.pk, cell.year, cell.level), cell))
+        decided = decide_targets({key: target.value for key, target in targets.items()}, keyed)
+        new_cells += decided.new
+        counts["unchanged"] = decided.unchanged
+        for key, cell in decided.changed:
+            stored = targets[key]
+            changes.append(
+                ValueChange(by_id[key[0]].name, names[key[1]], cell.year, cell.level, stored.value, cell.value)
+            )
             self._audit_value(stored, "update", cell.value, cell)
             stored.value = cell.value
             stored.version += 1
@@ -661,19 +727,10 @@ class _PlanImport:
             counts["updated"] += 1
         counts["created"] = len(new_cells)
 
-        for key, stored in targets.items():
-            if key in seen or stored.value is None:
-                continue
-            indicator = by_id[stored.indicator_id]
+        for key in decided.cleared:
+            stored = targets[key]
             changes.append(
-                ValueChange(
-                    indicator.name,
-                    names.get(stored.org_unit_id, str(stored.org_unit_id)),
-                    key[2],
-                    key[3],
-                    stored.value,
-                    None,
-                )
+                ValueChange(by_id[key[0]].name, names.get(key[1], str(key[1])), key[2], key[3], stored.value, None)
             )
             self._audit_value(stored, "clear", None, None)
             stored.value = None

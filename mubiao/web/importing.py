@@ -509,6 +509,19 @@ class IndicatorChangeItem:
     after: str
 
 
+@dataclass(frozen=True)
+class TargetChangeItem:
+    """A stored target the commit would change (or clear)."""
+
+    indicator: str
+    unit: str
+    year: int
+    level: str
+    before: str
+    after: str
+    cleared: bool
+
+
 def indicator_change_items(changes: Iterable[IndicatorChange]) -> list[IndicatorChangeItem]:
     return [
         IndicatorChangeItem(
@@ -611,6 +624,8 @@ class PreviewPage:
     actual_changes: list[ChangeItem] = field(default_factory=list)
     #: Fields of the stored plan's indicators the commit would change (a new name, unit, goal).
     indicator_changes: list[IndicatorChangeItem] = field(default_factory=list)
+    #: Stored targets the commit would change or clear.
+    target_changes: list[TargetChangeItem] = field(default_factory=list)
 
     @property
     def rows_cut(self) -> bool:
@@ -835,6 +850,18 @@ def preview_page(
         conflicts=conflict_items(conflicts),
         actual_changes=change_items(changes),
         indicator_changes=indicator_change_items(preview.indicator_changes),
+        target_changes=[
+            TargetChangeItem(
+                indicator=change.indicator,
+                unit=change.unit,
+                year=change.year,
+                level=row_label(change.level),
+                before=format_decimal(change.before) or "—",
+                after=format_decimal(change.after) or "—",
+                cleared=change.after is None,
+            )
+            for change in preview.target_changes
+        ],
     )
 
 

@@ -336,3 +336,16 @@ def test_a_renamed_indicator_is_listed_by_the_dry_run_and_by_the_commit(seed_pla
     assert "将修改已有指标 1 处" in preview
     assert "3. 高新技术企业 名称：高新技术企业 → 高新技术企业[/b]" in preview
     assert "已修改已有指标 1 处" in committed
+
+
+def test_a_dry_run_lists_the_targets_the_import_would_change(seed_plan, tmp_path, capsys) -> None:
+    from tests.tables.tables import seed_with
+
+    path = tmp_path / "v2.txt"
+    path.write_bytes(seed_with(31, 10, "60"))
+
+    assert run("import", str(path), "--dry-run") == 0
+
+    out = capsys.readouterr().out
+    assert "将修改已有目标值 1 处" in out
+    assert "高新技术企业 2019年确保 柳南：53 → 60" in out

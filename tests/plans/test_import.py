@@ -256,3 +256,17 @@ def test_a_table_that_keeps_its_indicators_lists_no_indicator_change(seed_plan: 
     from mubiao.plans.importing import preview_file
 
     assert preview_file(seed_bytes, "again.txt").indicator_changes == []
+
+
+def test_the_preview_lists_the_targets_a_commit_would_change_exactly_as_the_commit_does(seed_plan: Plan, actor) -> None:
+    from mubiao.plans.importing import preview_file
+
+    changed = seed_with(31, 10, "60")  # 高新技术企业 2019 committed 柳南: 53 → 60
+
+    preview = preview_file(changed, "v2.txt")
+    outcome = import_table(content=changed, filename="v2.txt", actor=actor)
+
+    assert [c.as_dict() for c in preview.target_changes] == [c.as_dict() for c in outcome.changes]
+    assert [c.as_dict() for c in preview.target_changes] == [
+        {"indicator": "高新技术企业", "unit": "柳南", "year": 2019, "level": "committed", "before": "53", "after": "60"}
+    ]

@@ -111,3 +111,17 @@ def test_the_preview_lists_an_indicator_the_table_renames_and_the_commit_message
     ]
     assert response.status_code == 302
     assert any("修改已有指标 1 处" in str(message) for message in get_messages(response.wsgi_request))
+
+
+def test_the_preview_lists_the_targets_the_table_changes(admin_client, approved_2022) -> None:
+    from tests.tables.tables import seed_with
+
+    changed = seed_with(31, 10, "60")  # 高新技术企业 2019 确保 柳南: 53 → 60
+    admin_client.post(reverse("web:import"), {"file": SimpleUploadedFile("柳州分解表v4.txt", changed)})
+
+    page = parse(admin_client.get(reverse("web:import_preview", args=[hashlib.sha256(changed).hexdigest()])))
+
+    (section,) = page.xpath("//section[@id='target-changes']")
+    assert "将修改已有目标值（1）" in text_of(section.xpath("./h2")[0])
+    (row,) = section.xpath(".//tr[@class='target-change']")
+    assert [text_of(cell) for cell in row.xpath("./td")] == ["柳南", "高新技术企业", "2019", "确保", "53", "60"]

@@ -16,7 +16,7 @@ from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.values import LEVEL_LABELS
 from mubiao.plans.importing import ImportPreview
-from mubiao.plans.services import IndicatorChange
+from mubiao.plans.services import IndicatorChange, ValueChange
 from mubiao.tables.mapping import LAYOUT_LABELS
 from mubiao.tables.understanding import COLUMN_ROLE_LABELS, ROW_ROLE_LABELS
 
@@ -81,6 +81,7 @@ def preview_json(
             for value in (reading.values if reading else [])
         ],
         "indicator_changes": [change.as_dict() for change in preview.indicator_changes],
+        "target_changes": [change.as_dict() for change in preview.target_changes],
         "rows": {str(row): role for row, role in sorted(understanding.row_roles.items())},
         "columns": {str(column): role for column, role in sorted(understanding.column_roles.items())},
         "reconciliations": [
@@ -147,6 +148,20 @@ def print_indicator_changes(changes: Sequence[IndicatorChange], out: Console, *,
         out.print(line, highlight=False, markup=False)
 
 
+def print_target_changes(changes: Sequence[ValueChange], out: Console) -> None:
+    """The stored targets a commit would change or clear, as its summary will list them."""
+    if not changes:
+        return
+    out.print(f"[yellow]将修改已有目标值 {len(changes)} 处[/]（每处留有审计记录）：")
+    for change in changes[:CHANGES_LISTED]:
+        before, after = format_decimal(change.before) or "空", format_decimal(change.after) or "清空"
+        level = LEVEL_LABELS[change.level]
+        line = f"  {change.indicator} {change.year}年{level} {change.unit}：{before} → {after}"
+        out.print(line, highlight=False, markup=False)
+    if len(changes) > CHANGES_LISTED:
+        out.print(f"  ……另有 {len(changes) - CHANGES_LISTED} 处（--format json 列出全部）")
+
+
 def print_changes(changes: Sequence[FigureChange], out: Console) -> None:
     """The imported actual values a commit would change or clear: ones an earlier table gave."""
     if not changes:
@@ -207,6 +222,7 @@ def print_preview(
         _print_units(preview, out)
         _print_indicators(preview, out)
         print_indicator_changes(preview.indicator_changes, out)
+        print_target_changes(preview.target_changes, out)
         levels = Counter(value.level for value in reading.values)
         out.print(
             f"数值 {len(reading.values)} 个（"
@@ -244,6 +260,8 @@ def print_preview(
 
 #: The units a preview names on the terminal; a table of 3,000 lists its first hundred and the count.
 UNITS_LISTED = 100
+#: The changed targets a preview lists on the terminal before it gives the count of the rest.
+CHANGES_LISTED = 100
 
 
 def _print_units(preview: ImportPreview, out: Console) -> None:
