@@ -57,3 +57,27 @@ def test_the_rankings_and_milestones_read_in_english_after_the_switch(live_serve
     milestone = page.locator("#milestones-3 li[data-year='2020'][data-level='committed']")
     expect(milestone).to_contain_text("96.1%")
     expect(milestone).to_contain_text("442 of 460 by 2018")
+
+
+def test_a_printed_progress_page_has_its_title_block_and_no_navigation_or_buttons(live_server, seed_plan, page):
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/progress/?year=2018")
+    page.emulate_media(media="print")
+
+    header = page.locator(".print-header")
+    expect(header).to_be_visible()
+    expect(header).to_contain_text("2018年")
+    expect(header).to_contain_text("仅含已审核数据")
+    expect(page.locator(".topbar")).to_be_hidden()
+    expect(page.locator(".tabs")).to_be_hidden()
+    assert page.locator(".button:visible, form:visible").count() == 0
+
+
+def test_a_printed_plan_keeps_the_figures_of_its_flagged_cells(live_server, seed_plan, indicator_named, page):
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/")
+    page.emulate_media(media="print")
+
+    total = page.locator(f"#indicator-{indicator_named('高新技术企业').pk}-2018-committed td.c-total")
+
+    expect(total).to_have_text("310")
+    expect(total.get_by_role("button")).to_be_visible()  # a flagged cell's figure is its popover button
+    expect(page.locator(".print-header")).to_contain_text("实际值仅含已审核数据")
