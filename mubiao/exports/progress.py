@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from mubiao.domain.periods import Period
 from mubiao.domain.progress import completion_rate
 from mubiao.domain.values import Direction
@@ -147,7 +149,7 @@ def progress_sheet(
         plan_title=plan.title,
         area=plan.area.name,
         period=progress.period,
-        made_on=today or dt.date.today(),
+        made_on=today or timezone.localdate(),  # the office's date, not the server clock's zone
         sections=sections,
         warning_points=warning,
         alarm_points=alarm,
