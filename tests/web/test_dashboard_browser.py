@@ -81,3 +81,18 @@ def test_a_printed_plan_keeps_the_figures_of_its_flagged_cells(live_server, seed
     expect(total).to_have_text("310")
     expect(total.get_by_role("button")).to_be_visible()  # a flagged cell's figure is its popover button
     expect(page.locator(".print-header")).to_contain_text("实际值仅含已审核数据")
+
+
+def test_the_units_chart_tooltip_shows_a_units_name_as_text_not_as_html(live_server, seed_plan, page):
+    seed_plan.plan_units.filter(header_name="北部").update(header_name="<i id=hit>北</i>")
+    page.goto(f"{live_server.url}/plans/{seed_plan.pk}/indicators/3/?year=2018")
+    chart = page.locator("#units-3")
+    expect(chart.locator("canvas")).to_have_count(1)
+
+    chart.evaluate(
+        """element => window.echarts.getInstanceByDom(element.querySelector('.chart') || element)
+            .dispatchAction({ type: "showTip", seriesIndex: 0, dataIndex: 1 })"""
+    )
+
+    expect(chart.locator("div", has_text="<i id=hit>北</i>").last).to_be_visible()
+    expect(page.locator("#hit")).to_have_count(0)
