@@ -45,6 +45,8 @@ class ImportPreview:
     indicator_changes: list[IndicatorChange] = field(default_factory=list)
     #: The stored targets the table would change or clear (after None), as the commit decides it.
     target_changes: list[ValueChange] = field(default_factory=list)
+    #: How many targets the commit would create, update, clear and leave; None: every one is new.
+    target_counts: dict[str, int] | None = None
 
     @property
     def reading(self) -> TableReading | None:
@@ -104,7 +106,8 @@ def preview_file(content: bytes, filename: str, mapping: LayoutMapping | None = 
             found = resolver.match(unit.name)
             if found is not None and found.pk in in_plan:
                 units[unit.name] = found.pk
-        preview.target_changes = targets_changed_by(plan, reading, units)
+        decided = targets_changed_by(plan, reading, units)
+        preview.target_changes, preview.target_counts = decided.changes, decided.counts
     return preview
 
 

@@ -290,7 +290,15 @@ def decide_targets(
     return decided
 
 
-def targets_changed_by(plan: Plan, reading: TableReading, units: Mapping[str | None, int]) -> list[ValueChange]:
+@dataclass
+class TargetPreview:
+    """What committing a table would do to its plan's targets: each change, and how many of each kind."""
+
+    changes: list[ValueChange]
+    counts: dict[str, int]  # created, updated, cleared, unchanged
+
+
+def targets_changed_by(plan: Plan, reading: TableReading, units: Mapping[str | None, int]) -> TargetPreview:
     """The stored targets importing the table would change or clear, decided as the commit decides it.
 
     `units` maps the table's unit names (None: the total) to the plan's org units; a cell of a unit or
@@ -322,7 +330,13 @@ def targets_changed_by(plan: Plan, reading: TableReading, units: Mapping[str | N
         ValueChange(by_id[key[0]], names.get(key[1], str(key[1])), key[2], key[3], stored[key], None)
         for key in decided.cleared
     ]
-    return changed + cleared
+    counts = {
+        "created": len(decided.new),
+        "updated": len(decided.changed),
+        "cleared": len(decided.cleared),
+        "unchanged": decided.unchanged,
+    }
+    return TargetPreview(changed + cleared, counts)
 
 
 class _PlanImport:

@@ -626,6 +626,13 @@ class PreviewPage:
     indicator_changes: list[IndicatorChangeItem] = field(default_factory=list)
     #: Stored targets the commit would change or clear.
     target_changes: list[TargetChangeItem] = field(default_factory=list)
+    #: How many values the commit would create, update, clear and leave as they are.
+    commit_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def commit_changes_nothing(self) -> bool:
+        counts = self.commit_counts
+        return not (counts.get("created") or counts.get("updated") or counts.get("cleared"))
 
     @property
     def rows_cut(self) -> bool:
@@ -708,16 +715,28 @@ def detected_values(understanding: Understanding, preview: ImportPreview) -> dic
     }
 
 
+def commit_counts(preview: ImportPreview, actual_counts: Mapping[str, int] | None) -> dict[str, int]:
+    """How many values (targets and 实际 figures) the commit would create, update, clear and leave,
+    as the preview decided them; into a plan not stored yet, every value is new."""
+    reading = preview.reading
+    values = reading.values if reading else []
+    if preview.target_counts is None:
+        return {"created": len(values), "updated": 0, "cleared": 0, "unchanged": 0}
+    actuals = actual_counts or {}
+    return {key: preview.target_counts[key] + actuals.get(key, 0) for key in preview.target_counts}
+
+
 def preview_page(
     preview: ImportPreview,
     filename: str,
     conflicts: Iterable[FigureConflict] = (),
     changes: Iterable[FigureChange] = (),
+    actual_counts: Mapping[str, int] | None = None,
 ) -> PreviewPage:
     """Everything the preview shows, worked out here so the template only lays it out.
 
     `conflicts` are the reported figures the table differs from, `changes` the imported figures the
-    commit would change or clear (`preview_actuals`).
+    commit would change or clear, `actual_counts` how many of each (all three from `preview_actuals`).
     """
     understanding = preview.understanding
     reading = understanding.reading
@@ -850,6 +869,7 @@ def preview_page(
         conflicts=conflict_items(conflicts),
         actual_changes=change_items(changes),
         indicator_changes=indicator_change_items(preview.indicator_changes),
+        commit_counts=commit_counts(preview, actual_counts),
         target_changes=[
             TargetChangeItem(
                 indicator=change.indicator,

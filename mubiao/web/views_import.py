@@ -211,7 +211,7 @@ def _preview_response(
     confirmed: bool = False,
 ) -> HttpResponse:
     figures = preview_actuals(preview)
-    page = preview_page(preview, filename, figures.conflicts, figures.changes)
+    page = preview_page(preview, filename, figures.conflicts, figures.changes, figures.counts)
     url = reverse("web:import_preview", args=[sha256])
     context = {
         "sha256": sha256,

@@ -225,6 +225,7 @@ def test_the_preview_shows_the_layout_units_and_the_totals_checked(admin_client)
     column_roles = page.xpath('//tr[@class="grid-roles"]/th[contains(@class, "g-colrole")]/text()')
     assert column_roles == ["名称", "数值", "数值", "数值", "数值"]
     assert page.get_element_by_id("commit-button").get("disabled") is None
+    assert text_of(page.get_element_by_id("commit-note")).startswith("确认后将新增 16 个、修改 0 个、清空 0 个数值")
 
 
 def test_each_value_cell_carries_its_indicator_unit_year_and_level(admin_client):

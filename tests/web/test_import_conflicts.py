@@ -125,3 +125,21 @@ def test_the_preview_lists_the_targets_the_table_changes(admin_client, approved_
     assert "将修改已有目标值（1）" in text_of(section.xpath("./h2")[0])
     (row,) = section.xpath(".//tr[@class='target-change']")
     assert [text_of(cell) for cell in row.xpath("./td")] == ["柳南", "高新技术企业", "2019", "确保", "53", "60"]
+
+
+def commit_note(client, content: bytes, name: str) -> str:
+    client.post(reverse("web:import"), {"file": SimpleUploadedFile(name, content)})
+    page = parse(client.get(reverse("web:import_preview", args=[hashlib.sha256(content).hexdigest()])))
+    return text_of(page.get_element_by_id("commit-note"))
+
+
+def test_the_commit_note_counts_what_the_commit_would_do_and_says_when_it_would_change_nothing(
+    admin_client, seed_bytes
+) -> None:
+    from tests.tables.tables import seed_with
+
+    same = commit_note(admin_client, seed_bytes, "柳州分解表.txt")
+    one_changed = commit_note(admin_client, seed_with(31, 10, "60"), "柳州分解表v5.txt")
+
+    assert same == "本表的 390 个数值与已存数据相同：确认导入不会改变任何数值。"
+    assert one_changed == "确认后将新增 0 个、修改 1 个、清空 0 个数值（389 个不变），全部成功或全部不写入。"

@@ -82,6 +82,8 @@ def preview_json(
         ],
         "indicator_changes": [change.as_dict() for change in preview.indicator_changes],
         "target_changes": [change.as_dict() for change in preview.target_changes],
+        # None for a plan not stored yet: every target is new.
+        "target_counts": preview.target_counts,
         "rows": {str(row): role for row, role in sorted(understanding.row_roles.items())},
         "columns": {str(column): role for column, role in sorted(understanding.column_roles.items())},
         "reconciliations": [
