@@ -7,15 +7,16 @@ import tempfile
 from pathlib import Path
 
 
-def write_whole(path: Path, content: bytes) -> None:
+def write_whole(path: Path, content: bytes, mode: int = 0o640) -> None:
     """Write beside the target, then rename over it: a reader never sees half a file, and two writers
-    of the same bytes at once both end with the same whole file. Readable by owner and group only."""
+    of the same bytes at once both end with the same whole file. Readable by owner and group only,
+    unless `mode` says otherwise."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
-        os.chmod(temporary, 0o640)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

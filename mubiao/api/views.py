@@ -205,10 +205,7 @@ class PlanViewSet(ReadOnlyViewSet):
     def progress_sheet(self, request: Request, pk: str | None = None) -> HttpResponseBase:
         plan = self.get_object()
         filters = parse_filters(RankingFilter, request.query_params, context={"plan": plan})
-        try:
-            return progress_xlsx_response(plan, year=filters["year"], period=filters.get("period"))
-        except ValueError as error:
-            raise ValidationError({"period": [str(error)]}) from error
+        return progress_xlsx_response(plan, year=filters["year"], period=filters.get("period"))
 
     @extend_schema(
         summary="进度 Progress",

@@ -25,23 +25,23 @@ def download_name(title: str, suffix: str) -> str:
     return _UNSAFE.sub("_", title).strip(" .")[:80] + suffix
 
 
+def _attachment(content: bytes, title: str, suffix: str, content_type: str) -> FileResponse:
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=download_name(title, suffix), content_type=content_type
+    )
+
+
 def official_xlsx_response(plan: Plan) -> FileResponse:
     """The plan's official table (.xlsx) as an attachment named after the plan."""
-    content = official_workbook(official_table(plan))
-    name = download_name(f"{plan.title}目标分解任务表", ".xlsx")
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=XLSX)
+    return _attachment(official_workbook(official_table(plan)), f"{plan.title}目标分解任务表", ".xlsx", XLSX)
 
 
 def progress_xlsx_response(plan: Plan, *, year: int, period: Period | None) -> FileResponse:
     """The progress sheet (附件1) of a period, approved figures only, as an attachment."""
     sheet = progress_sheet(plan, year=year, period=period)
-    name = download_name(f"{plan.title}{sheet.period_label}完成情况表", ".xlsx")
-    content = progress_workbook(sheet)
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=XLSX)
+    return _attachment(progress_workbook(sheet), f"{plan.title}{sheet.period_label}完成情况表", ".xlsx", XLSX)
 
 
 def official_docx_response(plan: Plan) -> FileResponse:
     """The plan's official table as a Word attachment; Refused when it is too wide for Word."""
-    content = official_document(official_table(plan))
-    name = download_name(f"{plan.title}目标分解任务表", ".docx")
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=DOCX)
+    return _attachment(official_document(official_table(plan)), f"{plan.title}目标分解任务表", ".docx", DOCX)

@@ -137,12 +137,12 @@ def progress_sheet(
         for number, direction in Indicator.objects.filter(plan=plan).values_list("number", "direction")
     }
     warning, alarm = plan.lag_warning_points, plan.lag_alarm_points
+    year_end = progress.period.end_month == 12
     sections: list[SheetSection] = []
     for row in progress.rows:
         if not sections or sections[-1].number != row.indicator_number:
             sections.append(SheetSection(row.indicator_number, row.indicator, row.unit_of_measure, []))
         previous_figure = previous.get((row.indicator_number, row.unit))
-        year_end = progress.period.end_month == 12
         direction = directions[row.indicator_number]
         sections[-1].rows.append(_row(row, direction, previous_figure, year_end, warning, alarm))
     return ProgressSheet(

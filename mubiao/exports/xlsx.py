@@ -37,8 +37,9 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 class _Formats:
-    """The workbook's cell formats by name, made on first use; `formats(name, text)` gives the
-    quote-prefixed variant for a text that begins like a formula."""
+    """The workbook's cell formats by name, made on first use. `formats(name, text)` gives the
+    quote-prefixed variant for a text that begins like a formula; further keywords (num_format,
+    bg_color …) a variant of the named format."""
 
     def __init__(self, book: xlsxwriter.Workbook) -> None:
         body = {"font_name": SONG, "font_size": 10, "valign": "vcenter", "text_wrap": True}
@@ -53,14 +54,30 @@ class _Formats:
             "year": {**cell, "align": "center", "num_format": "0"},
             "figure": {**cell, "align": "center", "num_format": NUMBER_FORMAT},
             "note": {**body, "align": "left"},
+            "heading": {"font_name": HEI, "font_size": 11, "bold": True, "valign": "vcenter"},
         }
-        self.made: dict[tuple[str, bool], Format] = {}
+        self.made: dict[tuple[str, bool, frozenset[tuple[str, Any]]], Format] = {}
 
-    def __call__(self, name: str, value: object = None) -> Format:
+    def __call__(self, name: str, value: object = None, **variant: Any) -> Format:
         quoted = isinstance(value, str) and begins_like_formula(value)
-        if (name, quoted) not in self.made:
-            self.made[(name, quoted)] = self.book.add_format({**self.specs[name], "quote_prefix": quoted})
-        return self.made[(name, quoted)]
+        key = (name, quoted, frozenset(variant.items()))
+        if key not in self.made:
+            self.made[key] = self.book.add_format({**self.specs[name], **variant, "quote_prefix": quoted})
+        return self.made[key]
+
+
+def _workbook(stream: io.BytesIO) -> xlsxwriter.Workbook:
+    # Text stays text: never turned into a formula or a link, whatever it begins with.
+    return xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+
+
+def _landscape(sheet: Worksheet, paper: int) -> None:
+    """Printed landscape, fitted to one page wide, centred: how an office prints its attachments."""
+    sheet.set_landscape()
+    sheet.set_paper(paper)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.center_horizontally()
 
 
 def _merge(sheet: Worksheet, rows: tuple[int, int], columns: tuple[int, int], value: Any, style: Format) -> None:
@@ -79,7 +96,7 @@ def _merge(sheet: Worksheet, rows: tuple[int, int], columns: tuple[int, int], va
 def official_workbook(table: OfficialTable) -> bytes:
     """The official table as an .xlsx: what a 科技局 attaches to its document."""
     stream = io.BytesIO()
-    book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = _workbook(stream)
     formats = _Formats(book)
     sheet = book.add_worksheet("分解表")
     units = len(table.units)
@@ -89,11 +106,7 @@ def official_workbook(table: OfficialTable) -> bytes:
 
     for column, size in enumerate([5, 14, 7, 36, 7, 6, 9, *[8] * units, 28]):
         sheet.set_column(column, column, size)
-    sheet.set_landscape()
-    sheet.set_paper(A3 if units > WIDE_TABLE_UNITS else A4)
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.center_horizontally()
+    _landscape(sheet, A3 if units > WIDE_TABLE_UNITS else A4)
 
     if table.attachment:
         sheet.write_string(0, 0, table.attachment, formats("attachment", table.attachment))
@@ -145,26 +158,6 @@ PERCENT, POINTS, CHANGE = "0.0%", "+0.0;-0.0;0.0", "+0.0%;-0.0%;0.0%"
 NO_FIGURE = "-"
 
 
-class _ProgressFormats:
-    """Cell formats by number format and flag, made on first use."""
-
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.book = book
-        self.made: dict[tuple[str, str, bool, bool], Format] = {}
-
-    def __call__(self, number_format: str = "", flag: str = "", *, bold: bool = False, quoted: bool = False) -> Format:
-        key = (number_format, flag, bold, quoted)
-        if key not in self.made:
-            spec: dict[str, Any] = {"font_name": SONG, "font_size": 10, "border": 1, "align": "center",
-                                    "valign": "vcenter", "bold": bold, "quote_prefix": quoted}  # fmt: skip
-            if number_format:
-                spec["num_format"] = number_format
-            if flag:
-                spec["bg_color"], spec["font_color"] = FLAG_COLOURS[flag]
-            self.made[key] = self.book.add_format(spec)
-        return self.made[key]
-
-
 def _figure_or_dash(sheet: Worksheet, row: int, column: int, value: Decimal | int | None, style: Format,
                     dash: Format) -> None:  # fmt: skip
     """A number as a number; nothing to show (no target, no figure, nothing to compare) as "-"."""
@@ -177,18 +170,23 @@ def _figure_or_dash(sheet: Worksheet, row: int, column: int, value: Decimal | in
 def progress_workbook(progress: ProgressSheet) -> bytes:
     """The progress sheet (附件1) as an .xlsx: one section per indicator, the city's row first."""
     stream = io.BytesIO()
-    book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = _workbook(stream)
     formats = _Formats(book)
-    cell = _ProgressFormats(book)
+
+    def cell(number_format: str = "", flag: str = "", *, bold: bool = False, value: object = None) -> Format:
+        """A body cell: centred, a number format, a colour flag, bold for the city's row."""
+        variant: dict[str, Any] = {"bold": bold, "text_wrap": False}
+        if number_format:
+            variant["num_format"] = number_format
+        if flag:
+            variant["bg_color"], variant["font_color"] = FLAG_COLOURS[flag]
+        return formats("centre", value, **variant)
+
     sheet = book.add_worksheet("完成情况")
     last = len(PROGRESS_HEADERS) - 1
     for column, size in enumerate([6, 14, 11, 11, 12, 11, 11, 11, 14, 10, 6, 11]):
         sheet.set_column(column, column, size)
-    sheet.set_landscape()
-    sheet.set_paper(A4)
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.center_horizontally()
+    _landscape(sheet, A4)
 
     sheet.write_string(0, 0, "附件1", formats("attachment"))
     sheet.set_row(1, 30)
@@ -202,15 +200,12 @@ def progress_workbook(progress: ProgressSheet) -> bytes:
 
     headers = [text.format(cumulative=progress.cumulative_label) for text in PROGRESS_HEADERS]
     dash, plain = cell(), cell(NUMBER_FORMAT)
-    heading_spec = {"font_name": HEI, "font_size": 11, "bold": True, "valign": "vcenter"}
-    heading = book.add_format(heading_spec)
-    heading_quoted = book.add_format({**heading_spec, "quote_prefix": True})
     row = 4
     for section in progress.sections:
         title = f"{section.number}. {section.name}" + (
             f"（{section.unit_of_measure}）" if section.unit_of_measure else ""
         )
-        _merge(sheet, (row, row), (0, last), title, heading_quoted if begins_like_formula(title) else heading)
+        _merge(sheet, (row, row), (0, last), title, formats("heading", title))
         sheet.write_row(row + 1, 0, headers, formats("header"))
         row += 2
         position = 0
@@ -219,7 +214,7 @@ def progress_workbook(progress: ProgressSheet) -> bytes:
             if not line.is_city:
                 position += 1
             sheet.write(row, 0, "" if line.is_city else position, cell(bold=strong))
-            sheet.write_string(row, 1, line.unit, cell(bold=strong, quoted=begins_like_formula(line.unit)))
+            sheet.write_string(row, 1, line.unit, cell(bold=strong, value=line.unit))
             for column, value in ((2, line.committed), (3, line.stretch), (4, line.actual)):
                 _figure_or_dash(sheet, row, column, value, cell(NUMBER_FORMAT, bold=strong), dash)
             _figure_or_dash(sheet, row, 5, line.rate_committed, cell(PERCENT), dash)

@@ -18,6 +18,7 @@ from mubiao.domain.validation import validate_plan
 from mubiao.memory import bulk_allocation
 from mubiao.orgunits.models import OrgUnit
 from mubiao.orgunits.selectors import area_find, known_unit_names, unit_resolver
+from mubiao.plans.models import Plan
 from mubiao.plans.selectors import plan_columns, plan_findings, plan_of_reading
 from mubiao.plans.services import (
     ImportOutcome,
@@ -41,6 +42,10 @@ class ImportPreview:
     area_exists: bool
     new_units: list[str] = field(default_factory=list)
     suggestions: dict[str, list[str]] = field(default_factory=dict)  # new unit → known names like it
+    #: The stored plan the table goes into (None: a new plan), and the plan's org units by the table's
+    #: names (None: the total, the area itself); what the commit would change is decided with these.
+    plan: Plan | None = None
+    unit_ids: dict[str | None, int] = field(default_factory=dict)
     #: What the table would change of the stored plan's indicators (a new name, unit, goal).
     indicator_changes: list[IndicatorChange] = field(default_factory=list)
     #: The stored targets the table would change or clear (after None), as the commit decides it.
@@ -93,20 +98,19 @@ def preview_file(content: bytes, filename: str, mapping: LayoutMapping | None = 
             )
         return preview
     resolver = unit_resolver(area)
+    plan = preview.plan = plan_of_reading(area, reading)
+    in_plan = {column.org_unit_id for column in plan_columns(plan)} if plan is not None else set()
+    preview.unit_ids[None] = area.pk
     for unit in reading.units:
-        if resolver.match(unit.name) is None:
+        found = resolver.match(unit.name)
+        if found is None:
             preview.new_units.append(unit.name)
             preview.suggestions[unit.name] = resolver.suggestions(unit.name)
-    plan = plan_of_reading(area, reading)
+        elif found.pk in in_plan:
+            preview.unit_ids[unit.name] = found.pk
     if plan is not None:
         preview.indicator_changes = indicators_changed_by(plan, reading)
-        in_plan = {column.org_unit_id for column in plan_columns(plan)}
-        units: dict[str | None, int] = {None: area.pk}
-        for unit in reading.units:
-            found = resolver.match(unit.name)
-            if found is not None and found.pk in in_plan:
-                units[unit.name] = found.pk
-        decided = targets_changed_by(plan, reading, units)
+        decided = targets_changed_by(plan, reading, preview.unit_ids)
         preview.target_changes, preview.target_counts = decided.changes, decided.counts
     return preview
 

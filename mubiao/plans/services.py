@@ -143,12 +143,18 @@ class IndicatorChange:
         }
 
 
+def unit_of_measure_read(reading: IndicatorReading, stored_unit: str = "") -> str:
+    """An indicator's unit of measure: as the table states it, else read from its goal text, else
+    the one it has stored."""
+    return reading.unit_of_measure or infer_unit_of_measure(reading.goal_text, stored_unit)
+
+
 def _indicator_fields(reading: IndicatorReading, stored_unit: str = "") -> dict[str, str]:
     """What an indicator's texts become from its block of the table."""
     return {
         "name": reading.name,
         "goal_text": reading.goal_text,
-        "unit_of_measure": reading.unit_of_measure or infer_unit_of_measure(reading.goal_text, stored_unit),
+        "unit_of_measure": unit_of_measure_read(reading, stored_unit),
         "responsible_units": reading.responsible_units,
         "remarks": reading.remarks,
     }
@@ -227,8 +233,7 @@ def reading_fit_problems(reading: TableReading) -> list[Problem]:
         row = indicator.first_row
         check(indicator.number, Indicator, "number", "序号", row)
         check(indicator.name, Indicator, "name", "指标名称", row)
-        unit = indicator.unit_of_measure or infer_unit_of_measure(indicator.goal_text, "")
-        check(unit, Indicator, "unit_of_measure", "计量单位", row)
+        check(unit_of_measure_read(indicator), Indicator, "unit_of_measure", "计量单位", row)
         for department in indicator.lead_departments:
             check(department, Department, "name", "牵头部门", row)
     for header in reading.units:
@@ -236,7 +241,7 @@ def reading_fit_problems(reading: TableReading) -> list[Problem]:
         check(header.name, OrgUnit, "name", "单位名称", header.row)
     # A 实际 row's figure becomes an approved actual value: the one rule every door applies to those
     # (counts whole and not negative). Targets in a count that break it are a finding (count_not_whole).
-    units = {i.number: i.unit_of_measure or infer_unit_of_measure(i.goal_text, "") for i in reading.indicators}
+    units = {i.number: unit_of_measure_read(i) for i in reading.indicators}
     counted = {i.number: (i.name, units[i.number]) for i in reading.indicators if is_count(units[i.number])}
     for cell in reading.values:
         refused = storage_refusal(cell.value)

@@ -18,10 +18,9 @@ from mubiao.db import retry_once_if_raced
 from mubiao.domain.periods import Period
 from mubiao.domain.readings import TableReading
 from mubiao.memory import bulk_allocation
-from mubiao.orgunits.selectors import area_find, unit_resolver
 from mubiao.plans.importing import ImportPreview, area_named, preview_file, read_file
-from mubiao.plans.models import Indicator, Plan, PlanUnit
-from mubiao.plans.selectors import plan_of_reading, plan_table_files
+from mubiao.plans.models import Indicator, Plan
+from mubiao.plans.selectors import plan_table_files
 from mubiao.plans.services import ActualFigure, ImportOutcome, plan_import_table
 from mubiao.reporting.workflow import (
     FiguresOutcome,
@@ -138,14 +137,13 @@ def preview_actuals(preview: ImportPreview) -> FiguresOutcome:
     actual_cells = [cell for cell in reading.values if cell.level == "actual"]
     if not actual_cells:
         return nothing
-    resolver = unit_resolver_for(preview)
-    if resolver is None:
+    plan = preview.plan
+    if plan is None:
         return nothing
-    plan, area_id, units = resolver
     indicators = {i.number: i.pk for i in Indicator.objects.filter(plan=plan)}
     figures = []
     for cell in actual_cells:
-        unit_id = area_id if cell.unit is None else units.get(cell.unit)
+        unit_id = preview.unit_ids.get(cell.unit)
         indicator_id = indicators.get(cell.indicator_number)
         if unit_id is None or indicator_id is None:
             continue  # a new unit or indicator holds no stored figure
@@ -155,26 +153,6 @@ def preview_actuals(preview: ImportPreview) -> FiguresOutcome:
     return actuals_import_preview(
         plan=plan, figures=figures, **_table_clears(plan, has_actuals=True, plan_is_new=False)
     )
-
-
-def unit_resolver_for(preview: ImportPreview) -> tuple[Plan, int, dict[str, int]] | None:
-    """The stored plan a previewed table would go into, its area's id and its units' ids by table name."""
-    reading = preview.reading
-    assert reading is not None
-    area = area_find(preview.area_name)
-    if area is None:
-        return None
-    plan = plan_of_reading(area, reading)
-    if plan is None:
-        return None
-    resolver = unit_resolver(area)
-    units: dict[str, int] = {}
-    in_plan = set(PlanUnit.objects.filter(plan=plan).values_list("org_unit_id", flat=True))
-    for unit in reading.units:
-        found = resolver.match(unit.name)
-        if found is not None and found.pk in in_plan:
-            units[unit.name] = found.pk
-    return plan, area.pk, units
 
 
 __all__ = ["ImportPreview", "import_reading", "import_table", "preview_actuals", "preview_file"]

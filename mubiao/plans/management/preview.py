@@ -150,16 +150,19 @@ def print_indicator_changes(changes: Sequence[IndicatorChange], out: Console, *,
         out.print(line, highlight=False, markup=False)
 
 
+def value_change_text(change: ValueChange, cleared: str = "空") -> str:
+    """高新技术企业 2019年确保 柳南：53 → 60 — a target's change, as the preview and the commit list it."""
+    before, after = format_decimal(change.before) or "空", format_decimal(change.after) or cleared
+    return f"{change.indicator} {change.year}年{LEVEL_LABELS[change.level]} {change.unit}：{before} → {after}"
+
+
 def print_target_changes(changes: Sequence[ValueChange], out: Console) -> None:
     """The stored targets a commit would change or clear, as its summary will list them."""
     if not changes:
         return
     out.print(f"[yellow]将修改已有目标值 {len(changes)} 处[/]（每处留有审计记录）：")
     for change in changes[:CHANGES_LISTED]:
-        before, after = format_decimal(change.before) or "空", format_decimal(change.after) or "清空"
-        level = LEVEL_LABELS[change.level]
-        line = f"  {change.indicator} {change.year}年{level} {change.unit}：{before} → {after}"
-        out.print(line, highlight=False, markup=False)
+        out.print(f"  {value_change_text(change, cleared='清空')}", highlight=False, markup=False)
     if len(changes) > CHANGES_LISTED:
         out.print(f"  ……另有 {len(changes) - CHANGES_LISTED} 处（--format json 列出全部）")
 

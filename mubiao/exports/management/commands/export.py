@@ -7,7 +7,6 @@ mubiao export progress [PLAN] --year Y [--period P] -o 完成情况表.xlsx   th
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,41 +19,30 @@ from mubiao.exports.docx import official_document
 from mubiao.exports.official import official_table
 from mubiao.exports.progress import progress_sheet
 from mubiao.exports.xlsx import official_workbook, progress_workbook
+from mubiao.files import write_whole
 from mubiao.plans.models import Plan
 from mubiao.plans.selectors import PlanNotFound, plan_get
 
 
 def check_output(path: Path, kind: str) -> None:
-    """Refuse, before any work, an output that is a directory or named for another format."""
+    """Refuse, before any work, an output that is a directory, in a missing one, or named for another format."""
     if path.is_dir():
         fail(f"{path} 是目录：请给出文件名，如 {path / ('分解表.' + kind)}")
     if path.suffix.lower() != f".{kind}":
         fail(f"输出文件须以 .{kind} 结尾（{path.name}）：文件的扩展名须与其格式一致，否则打不开")
+    if not path.parent.is_dir():
+        fail(f"目录不存在：{path.parent}")
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """The file whole or not at all: written beside its place, then moved there in one step."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        fail(f"目录不存在：{directory}")
+def write_document(path: Path, content: bytes) -> None:
+    """The file whole or not at all (mubiao.files.write_whole), readable as the user's umask allows:
+    a document to hand on, not a file kept for the server."""
+    umask = os.umask(0)
+    os.umask(umask)
     try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".part")
+        write_whole(path, content, mode=0o666 & ~umask)
     except OSError as error:
-        fail(f"无法在 {directory} 中写入文件：{error.strerror}")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        # mkstemp makes the file private (0600); a document to hand on gets the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         fail(f"无法写入 {path}：{error.strerror}")
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class Command(MubiaoCommand):
@@ -95,7 +83,7 @@ class Command(MubiaoCommand):
                 content = official_document(table) if kind == "docx" else official_workbook(table)
             except Refused as refused:
                 fail(str(refused))
-            write_atomically(path, content)
+            write_document(path, content)
         console().print(
             f"已导出“{plan.title}”的目标分解任务表：{path}（{len(table.blocks)} 个指标，{len(table.units)} 个单位）",
             markup=False,
@@ -109,7 +97,7 @@ class Command(MubiaoCommand):
             sheet = progress_sheet(plan, year=options["year"], period=period)
         except ValueError as error:
             fail(str(error))
-        write_atomically(path, progress_workbook(sheet))
+        write_document(path, progress_workbook(sheet))
         console().print(
             f"已导出“{plan.title}”{sheet.period_label}完成情况表：{path}（{len(sheet.sections)} 个指标）", markup=False
         )

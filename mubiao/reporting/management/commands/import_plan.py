@@ -22,10 +22,15 @@ from mubiao.commands import (
 )
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.problems import Problem, TableError
-from mubiao.domain.values import LEVEL_LABELS
 from mubiao.plans.importing import ImportPreview, findings_after_import, preview_file
 from mubiao.plans.management.output import indicators_json, plan_json, units_json
-from mubiao.plans.management.preview import preview_json, print_conflicts, print_indicator_changes, print_preview
+from mubiao.plans.management.preview import (
+    preview_json,
+    print_conflicts,
+    print_indicator_changes,
+    print_preview,
+    value_change_text,
+)
 from mubiao.plans.services import ImportOutcome
 from mubiao.reporting.importing import import_reading, preview_actuals
 from mubiao.tables.mapping import LayoutMapping
@@ -131,11 +136,7 @@ class Command(MubiaoCommand):
         if outcome.created_units:
             out.print("新建单位：" + names_listed([unit.name for unit in outcome.created_units]), markup=False)
         for change in outcome.changes:
-            before, after = format_decimal(change.before) or "空", format_decimal(change.after) or "空"
-            level = LEVEL_LABELS[change.level]
-            out.print(
-                f"  修改 {change.indicator} {change.year}年{level} {change.unit}：{before} → {after}", markup=False
-            )
+            out.print(f"  修改 {value_change_text(change)}", markup=False)
         for actual in outcome.actual_changes:
             before, after = format_decimal(actual.before) or "空", format_decimal(actual.after) or "空"
             out.print(f"  修改 {actual.indicator} {actual.period} 实际 {actual.unit}：{before} → {after}", markup=False)
