@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ECHARTS := mubiao/web/static/vendor/echarts.min.js
+# The bulletin's PDF embeds these (subset) so it reads the same on a machine without Chinese fonts.
+FONTS := mubiao/exports/fonts
+CJK_FONTS := $(FONTS)/NotoSerifSC_400Regular.ttf $(FONTS)/NotoSerifSC_700Bold.ttf
 HOST ?= 127.0.0.1:8000
 
 .PHONY: run test setup migrate example bench lint typecheck check messages screenshots clean
@@ -18,7 +21,7 @@ run: migrate example
 test: setup
 	$(BIN)/pytest
 
-setup: $(INSTALLED) $(ECHARTS) var
+setup: $(INSTALLED) $(ECHARTS) $(CJK_FONTS) var
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +38,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(ECHARTS): node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/echarts/dist/echarts.min.js $@
+
+$(FONTS)/NotoSerifSC_%.ttf: node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/@expo-google-fonts/noto-serif-sc/$*/NotoSerifSC_$*.ttf $@
 
 var:
 	mkdir -p var
@@ -69,4 +76,4 @@ screenshots: migrate example
 	$(BIN)/python tools/screenshots.py
 
 clean:
-	rm -rf $(VENV) node_modules var $(ECHARTS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var $(ECHARTS) $(FONTS) .pytest_cache .mypy_cache .ruff_cache
