@@ -48,6 +48,27 @@ TEXTS: dict[str, Promise] = {
         "“%(indicator)s”是年初至今累计的新增量，%(period)s的累计值%(value)s高于其后%(next_period)s的%(next)s；"
         "如确属更正，请确认后再保存"
     ),
+    # assessment (考核)
+    "assessment_points_negative": _("指标%(indicator)s的分值不能为负数（填写的是%(value)s）"),
+    "assessment_no_points": _("各指标分值合计须大于0"),
+    "assessment_cap_out_of_range": _("超额封顶须在1到%(most)s倍之间（填写的是%(value)s）"),
+    "assessment_bonus_cap_negative": _("加分上限不能为负数（填写的是%(value)s）"),
+    "assessment_no_tiers": _("至少需要一个等次"),
+    "assessment_tier_labels": _("等次名称不能为空，也不能重复"),
+    "assessment_tiers_not_descending": _("按得分定等次时，分数线须从高到低排列且不为负数"),
+    "assessment_tiers_not_ascending": _("按名次定等次时，除最后一档外，各档名次须为正整数且从小到大排列"),
+    "assessment_unknown_indicator": _("规划中没有序号为%(indicator)s的指标"),
+    "assessment_grade_basis": _("等次依据“%(value)s”无效（应为按得分或按名次）"),
+    "assessment_unit_not_in_plan": _("该单位不是规划“%(plan)s”的考核单位"),
+    "assessment_month": _("起算月份须在1—12之间（填写的是%(value)s）"),
+    "assessment_item_kind": _("类别“%(value)s”无效（应为加分、扣分或一票否决）"),
+    "assessment_item_points": _("加分或扣分的分值须大于0且不超过100（填写的是%(value)s）"),
+    "assessment_text_too_long": _("内容超过%(limit)s个字"),
+    "assessment_basis_required": _("须写明依据（文件、通报或批复的名称和文号）"),
+    "assessment_item_withdrawn": _("该事项已于%(when)s撤销"),
+    # bulletins (通报)
+    "bulletin_text_too_long": _("内容超过%(limit)s个字"),
+    "bulletin_text_required": _("此项不能为空"),
     # who and what
     "unit_not_in_plan": _("%(unit)s不是规划“%(plan)s”的填报单位"),
     "status_forbids_approved": _("已通过的数据不能%(action)s（%(what)s）；如需更正，请管理员解锁"),

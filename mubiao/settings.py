@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mubiao.orgunits",
     "mubiao.plans",
     "mubiao.reporting",
+    "mubiao.assessment",
     "mubiao.exports",
     "mubiao.web",
     "mubiao.api",
@@ -114,6 +115,8 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 # Tables uploaded on the import page wait here, by their SHA-256, between the preview and the commit.
 IMPORT_UPLOAD_ROOT = VAR_DIR / "imports"
+# Issued bulletins (通报), .docx and .pdf, named by their SHA-256 and checked against it when read.
+BULLETIN_ROOT = VAR_DIR / "bulletins"
 
 # Development prints mail to the console; a deployment sets an SMTP backend through the environment.
 EMAIL_BACKEND = os.environ.get("MUBIAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

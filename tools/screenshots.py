@@ -143,6 +143,7 @@ def take(browser: Browser, base_url: str, out: Path, demo: dict[str, str]) -> No
     take_progress(browser, plan_url, out)
     take_reporting(browser, base_url, out, demo)
     take_import(browser, base_url, out)
+    take_assessment(browser, base_url, plan_url, out)
 
 
 def wait_for_charts(page: Page) -> None:
@@ -152,6 +153,20 @@ def wait_for_charts(page: Page) -> None:
         "document.querySelectorAll('.chart[data-dashboard-chart]:not([data-drawn])').length === 0"
         " || !document.getElementById('mubiao-dashboard') || !window.echarts"
     )
+
+
+def take_assessment(browser: Browser, base_url: str, plan_url: str, out: Path) -> None:
+    """The assessment rules and items as the administrator sees them, then a bulletin drafted, and the list."""
+    page = log_in(browser, base_url, "demo-admin")
+    page.goto(plan_url + "assessment/")
+    shoot(page, out / "assessment.png")
+    page.goto(plan_url + "bulletins/")
+    page.get_by_role("button", name="起草").click()
+    page.wait_for_load_state()
+    shoot(page, out / "bulletin-draft.png")
+    page.goto(plan_url + "bulletins/")
+    shoot(page, out / "bulletins.png")
+    page.context.close()
 
 
 def take_progress(browser: Browser, plan_url: str, out: Path) -> None:

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy
 
 from mubiao.accounts.models import Role, RoleKind
+from mubiao.audit.models import Door
 from mubiao.audit.services import Actor, audit_record
 from mubiao.orgunits.selectors import descendants
 
@@ -127,6 +128,14 @@ def can(
     if action is Action.REVIEW:
         return reviews
     return False  # UNLOCK and ADMINISTER are the administrator's
+
+
+def actor_grants(actor: Actor) -> Grants:
+    """What an actor may do: the command line, run by the installation's operator, holds OPERATOR;
+    anyone else holds their user's roles."""
+    if actor.door == Door.CLI and actor.user is None:
+        return OPERATOR
+    return grants_for(actor.user)
 
 
 def grants_of(viewer: Viewer) -> Grants:

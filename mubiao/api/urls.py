@@ -10,6 +10,13 @@ from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from mubiao.api.assessment import (
+    AssessmentItemsView,
+    AssessmentItemWithdrawView,
+    AssessmentRulesView,
+    AssessmentScoresView,
+)
+from mubiao.api.bulletins import BulletinDraftView, BulletinFileView, PlanBulletinsView
 from mubiao.api.permissions import DOCS_PERMISSION_CLASSES
 from mubiao.api.reporting import ActualViewSet, DueListView, EvidenceViewSet, ReviewQueueView
 from mubiao.api.views import IndicatorViewSet, OrgUnitViewSet, PlanViewSet, TargetViewSet
@@ -41,6 +48,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         ),
         name="redoc",
     ),
+    path("plans/<int:plan_id>/assessment/", AssessmentScoresView.as_view(), name="plan-assessment"),
+    path("plans/<int:plan_id>/assessment/rules/", AssessmentRulesView.as_view(), name="plan-assessment-rules"),
+    path("plans/<int:plan_id>/assessment/items/", AssessmentItemsView.as_view(), name="plan-assessment-items"),
+    path(
+        "assessment-items/<int:item_id>/withdraw/",
+        AssessmentItemWithdrawView.as_view(),
+        name="assessment-item-withdraw",
+    ),
+    path("plans/<int:plan_id>/bulletins/", PlanBulletinsView.as_view(), name="plan-bulletins"),
+    path("plans/<int:plan_id>/bulletin-draft/", BulletinDraftView.as_view(), name="plan-bulletin-draft"),
+    path("bulletins/<int:bulletin_id>/file/", BulletinFileView.as_view(), name="bulletin-file"),
     path("reporting/due/", DueListView.as_view(), name="reporting-due"),
     path("reporting/review/", ReviewQueueView.as_view(), name="reporting-review"),
     *reporting_router.urls,

@@ -138,3 +138,13 @@ def year_end_twins(period: Period) -> tuple[Period, ...]:
         Period(period.year, PeriodKind.MONTH, 12),
     )
     return tuple(other for other in every if other != period)
+
+
+def previous_period(period: Period) -> Period:
+    """The period before, of the same kind: 2020-06 → 2020-05, 2020-01 → 2019-12, 2020-Q1 → 2019-Q4, 2020 → 2019."""
+    if period.kind is PeriodKind.YEAR:
+        return Period.year_of(period.year - 1)
+    last = 4 if period.kind is PeriodKind.QUARTER else 12
+    if period.number > 1:
+        return Period(period.year, period.kind, period.number - 1)
+    return Period(period.year - 1, period.kind, last)

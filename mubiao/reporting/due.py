@@ -248,6 +248,17 @@ def actual_history(actual: ActualValue) -> list[HistoryEntry]:
     return [HistoryEntry(r.at, r.actor_label, r.door, r.action, r.before, r.after, r.reason) for r in records]
 
 
+def overdue_until(*, plan: Plan, period: Period, today: date | None = None) -> dict[str, int]:
+    """Per unit of the plan: how many figures of the period's year, up to its end, are overdue (not sent on time
+    and still not sent), as a bulletin for that period names them; every unit, with zeros."""
+    counts = {name: 0 for _pk, name in _plan_units(plan)}
+    for item in _plan_items(plan, None, _today(today)):
+        owed = Period.parse(item.period)
+        if item.state == "overdue" and owed.year == period.year and owed.end_month <= period.end_month:
+            counts[item.unit] += 1
+    return counts
+
+
 def reminders(*, plan: Plan, today: date | None = None) -> dict[str, dict[str, int]]:
     """Per unit of the plan (as its table names them, area first): how many figures are overdue and
     how many were returned and not yet corrected. Every unit is listed, with zeros when it owes nothing."""

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mubiao.accounts.permissions import Viewer, grants_of
+from mubiao.assessment.selectors import plan_assessment
+from mubiao.domain.assessment import UnitScore
 from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.periods import Period, PeriodKind
@@ -714,11 +716,30 @@ class IndicatorRanking:
 
 
 @dataclass(frozen=True)
+class AssessmentRow:
+    """A unit's assessment score on the rankings page: rank, its change, score, grade and every term."""
+
+    rank: int | None
+    change: str  # ↑2, ↓1, —, 新
+    change_class: str  # up, down or ""
+    unit: str
+    org_unit_id: int | None
+    score: str
+    grade: str
+    vetoed: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
 class RankingsPage:
     header: Header
     rankings: list[IndicatorRanking]
     scores: list[ScoreView]
     weights: list[tuple[str, str]]
+    view: str  # "score": the assessment (default); "mean": the weighted mean of completion rates
+    assessment: list[AssessmentRow]
+    rules_text: str
+    previous_label: str  # the period the rank changes compare with
 
 
 def score_view(score: CompositeScore, ids: Mapping[str, int]) -> ScoreView:
@@ -773,15 +794,41 @@ def indicator_ranking(rows: Sequence[ProgressRow], ids: Mapping[str, int]) -> In
     )
 
 
-def rankings_page(plan: Plan, selection: Selection) -> RankingsPage:
+def assessment_row(score: UnitScore, ids: Mapping[str, int]) -> AssessmentRow:
+    change = score.rank_change or 0
+    return AssessmentRow(
+        rank=score.rank,
+        change=score.rank_change_text,
+        change_class="up" if change > 0 else "down" if change < 0 else "",
+        unit=score.unit,
+        org_unit_id=ids.get(score.unit),
+        score="" if score.score is None else format_decimal(score.score),
+        grade=score.grade,
+        vetoed=score.vetoed,
+        explanation=score.explanation(),
+    )
+
+
+def rankings_page(plan: Plan, selection: Selection, view: str = "score") -> RankingsPage:
     progress = progress_of(plan, selection)
     ids = unit_ids(plan)
     numbers = dict.fromkeys(row.indicator_number for row in progress.rows)
+    assessment = plan_assessment(
+        plan,
+        year=selection.year,
+        progress=progress,
+        viewer=selection.viewer,
+        include_pending=selection.include_pending,
+    )
     return RankingsPage(
         header=header(plan, selection, progress.period),
         rankings=[indicator_ranking(progress.rows_of(number), ids) for number in numbers],
         scores=[score_view(score, ids) for score in plan_scores(progress)],
         weights=[(_indicator_title(i.number, i.name), format_decimal(i.weight)) for i in plan_indicators(plan)],
+        view="mean" if view == "mean" else "score",
+        assessment=[assessment_row(score, ids) for score in assessment.scores],
+        rules_text=assessment.rules.summary(),
+        previous_label=period_label(assessment.previous) if assessment.previous else "",
     )
 
 

@@ -26,6 +26,23 @@ urlpatterns += [
     path("plans/<int:plan_id>/milestones/", views_progress.progress_milestones, name="progress_milestones"),
 ]
 
+# Assessment (mubiao.web.views_assessment): the rules and the bonus, deduction and veto items.
+from mubiao.web import views_assessment  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:plan_id>/assessment/", views_assessment.assessment, name="assessment"),
+    path("assessment-items/<int:item_id>/evidence/", views_assessment.assessment_evidence, name="assessment_evidence"),
+]
+
+# Bulletins (mubiao.web.views_bulletins): the issued ones, and the draft an administrator edits and issues.
+from mubiao.web import views_bulletins  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:plan_id>/bulletins/", views_bulletins.bulletins, name="bulletins"),
+    path("plans/<int:plan_id>/bulletins/draft/", views_bulletins.bulletin_draft, name="bulletin_draft"),
+    path("bulletins/<int:bulletin_id>.<str:kind>", views_bulletins.bulletin_download, name="bulletin_download"),
+]
+
 # Reporting (mubiao.web.views_reporting): a reporter's due list and entry, the review queue, history, evidence.
 from mubiao.web import views_reporting  # noqa: E402
 

@@ -92,7 +92,10 @@ def progress_unit(request: HttpRequest, plan_id: int, org_unit_id: int) -> HttpR
 
 @require_safe
 def progress_rankings(request: HttpRequest, plan_id: int) -> HttpResponse:
-    return _render(request, plan_id, "web/progress_rankings.html", rankings_page)
+    view = request.GET.get("view", "score")
+    return _render(
+        request, plan_id, "web/progress_rankings.html", lambda plan, selection: rankings_page(plan, selection, view)
+    )
 
 
 @require_safe

@@ -45,6 +45,17 @@ REPORTING_PATHS = {
     "/api/evidence/{id}/": {"get"},
 }
 
+#: Assessment: scores, rules and items read openly; changing them needs a signed-in administrator.
+ASSESSMENT_PATHS = {
+    "/api/plans/{plan_id}/assessment/": {"get"},
+    "/api/plans/{plan_id}/assessment/rules/": {"get", "put"},
+    "/api/plans/{plan_id}/assessment/items/": {"get", "post"},
+    "/api/assessment-items/{item_id}/withdraw/": {"post"},
+    "/api/plans/{plan_id}/bulletins/": {"get"},
+    "/api/plans/{plan_id}/bulletin-draft/": {"get"},
+    "/api/bulletins/{bulletin_id}/file/": {"get"},
+}
+
 
 @pytest.fixture
 def schema(api: APIClient) -> dict:
@@ -55,7 +66,8 @@ def schema(api: APIClient) -> dict:
 
 def test_the_schema_is_openapi_3_with_every_path_and_only_get_on_the_read_only_ones(schema: dict) -> None:
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == PATHS | set(REPORTING_PATHS)
+    assert set(schema["paths"]) == PATHS | set(REPORTING_PATHS) | set(ASSESSMENT_PATHS)
+    assert {path: set(schema["paths"][path]) for path in ASSESSMENT_PATHS} == ASSESSMENT_PATHS
     assert {method for path in PATHS for method in schema["paths"][path]} == {"get"}
     assert {path: set(schema["paths"][path]) for path in REPORTING_PATHS} == REPORTING_PATHS
 
@@ -63,6 +75,11 @@ def test_the_schema_is_openapi_3_with_every_path_and_only_get_on_the_read_only_o
 def test_the_reporting_operations_document_their_bodies_and_their_refusals(schema: dict) -> None:
     operations = {
         (path, method): operation for path in REPORTING_PATHS for method, operation in schema["paths"][path].items()
+    } | {
+        (path, method): operation
+        for path in ASSESSMENT_PATHS
+        for method, operation in schema["paths"][path].items()
+        if method != "get"
     }
     for (path, method), operation in operations.items():
         assert "401" in operation["responses"], f"{method} {path}"

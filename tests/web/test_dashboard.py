@@ -316,8 +316,8 @@ def test_an_indicator_nobody_has_reported_has_no_ranking_yet(client, seed_plan):
     assert reasons == {"未设确保目标", "未报实际值"}
 
 
-def test_the_composite_scores_are_explained_term_by_term(client, seed_plan):
-    page = parse(client.get(rankings_url(seed_plan)))
+def test_the_weighted_mean_view_explains_its_scores_term_by_term(client, seed_plan):
+    page = parse(client.get(rankings_url(seed_plan) + "?view=mean"))
 
     rows = page.xpath("//table[contains(@class, 'composite-table')]/tbody/tr")
     first = rows[0]
@@ -438,7 +438,8 @@ def test_the_progress_pages_switch_to_english(client, seed_plan):
     page = parse(response)
 
     assert page.get("lang") == "en"
-    assert [text_of(a) for a in page.xpath("//nav[@class='tabs']/a")] == ["Overview", "Rankings", "Milestones"]
+    tabs = [text_of(a) for a in page.xpath("//nav[@class='tabs']/a")]
+    assert tabs == ["Overview", "Rankings", "Milestones", "Assessment rules", "Bulletins"]
     card = page.get_element_by_id("card-3")
     assert [text_of(dt) for dt in card.xpath(".//dt")] == ["Sum of units", "Committed", "Stretch", "Completion rate"]
     assert text_of(card.xpath(".//p[contains(@class, 'card-sum')]")[0]) == "12/12 units reported · City's own 442"
@@ -449,7 +450,7 @@ def test_the_progress_pages_switch_to_english(client, seed_plan):
 def test_the_english_rankings_and_scorecard_translate_their_labels_but_not_the_data(client, seed_plan):
     client.post("/i18n/setlang/", {"language": "en"})
 
-    rankings = parse(client.get(rankings_url(seed_plan)))
+    rankings = parse(client.get(rankings_url(seed_plan) + "?view=mean"))
     (sanjiang,) = rankings.get_element_by_id("ranking-3").xpath(".//tbody/tr[@data-unit='三江']")
     assert text_of(sanjiang.xpath("./td[@class='reason']")[0]).startswith("No committed target")
     last = rankings.xpath("//table[contains(@class, 'composite-table')]/tbody/tr")[-1]

@@ -68,3 +68,9 @@
   document.addEventListener("scroll", follow, true);
   window.addEventListener("resize", follow);
 })();
+
+// A button with data-confirm asks before it acts (issuing a bulletin cannot be undone).
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-confirm]") : null;
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});
