@@ -69,6 +69,7 @@ TEXTS: dict[str, Promise] = {
     # bulletins (通报)
     "bulletin_text_too_long": _("内容超过%(limit)s个字"),
     "bulletin_text_required": _("此项不能为空"),
+    "bulletin_date_invalid": _("“%(text)s”不是日期（应为 2019-01-15）"),
     # who and what
     "unit_not_in_plan": _("%(unit)s不是规划“%(plan)s”的填报单位"),
     "status_forbids_approved": _("已通过的数据不能%(action)s（%(what)s）；如需更正，请管理员解锁"),

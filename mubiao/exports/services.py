@@ -26,8 +26,10 @@ from mubiao.exports.models import Bulletin
 from mubiao.files import write_whole
 from mubiao.plans.models import Plan
 
-#: The longest text a bulletin's fields hold (the model's max_length); the body's paragraphs are unbounded.
+#: The longest text a bulletin's fields hold (the model's max_length), and each part of its body: a long
+#: report belongs in an attachment of its own, and a body of megabytes would only tie the PDF renderer up.
 LIMITS = {"title": 300, "issuer": 200, "recipients": 500, "signature": 200, "issue_label": 100, "copies_to": 500}
+SECTION_LIMIT = 20_000
 
 
 class BulletinFileDamaged(RuntimeError):
@@ -107,7 +109,8 @@ def draft_for(plan: Plan, *, year: int, period: Period | str | None = None) -> t
     return facts, draft_text(facts, number=next_numbering(plan, facts.period).number)
 
 
-def _checked(text: BulletinText) -> BulletinText:
+def checked_text(text: BulletinText) -> BulletinText:
+    """The text, or Refused naming every field that is empty or too long."""
     problems = [
         Refusal("bulletin_text_too_long", name, {"limit": limit})
         for name, limit in LIMITS.items()
@@ -118,6 +121,11 @@ def _checked(text: BulletinText) -> BulletinText:
         for name in ("title", "issuer", "recipients", "signature")
         if not getattr(text, name).strip()
     ]
+    problems += [
+        Refusal("bulletin_text_too_long", f"section_{index}", {"limit": SECTION_LIMIT})
+        for index, section in enumerate(text.sections)
+        if sum(len(paragraph) for paragraph in section.paragraphs) > SECTION_LIMIT
+    ]
     if problems:
         raise Refused(*problems)
     return text
@@ -126,7 +134,7 @@ def _checked(text: BulletinText) -> BulletinText:
 def bulletin_issue(*, actor: Actor, plan: Plan, year: int, period: Period | str | None, text: BulletinText) -> Bulletin:
     """Issue the bulletin of a period with the text the user reviewed: approved figures only, numbered, stored."""
     require(actor, Action.ADMINISTER, obj=plan, grants=actor_grants(actor))
-    text = _checked(text)
+    text = checked_text(text)
     with transaction.atomic():
         Plan.objects.select_for_update().filter(pk=plan.pk).first()
         facts = facts_for(plan, year=year, period=period)

@@ -23,14 +23,21 @@ from django.views.decorators.http import require_http_methods, require_safe
 from mubiao.accounts.permissions import Action, can, grants_for
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
-from mubiao.domain.refusals import Refused
-from mubiao.exports.bulletin import HEADINGS, BulletinFacts, BulletinText, bulletin_document
+from mubiao.domain.refusals import Refusal, Refused
+from mubiao.exports.bulletin import HEADINGS, BulletinText, bulletin_document
 from mubiao.exports.bulletin_document import Section
 from mubiao.exports.bulletin_docx import bulletin_docx
 from mubiao.exports.bulletin_pdf import FontsMissing, bulletin_pdf
 from mubiao.exports.downloads import DOCX, download_name
 from mubiao.exports.models import Bulletin
-from mubiao.exports.services import BulletinFileDamaged, bulletin_file, bulletin_issue, draft_for, next_numbering
+from mubiao.exports.services import (
+    BulletinFileDamaged,
+    bulletin_file,
+    bulletin_issue,
+    checked_text,
+    draft_for,
+    next_numbering,
+)
 from mubiao.plans.models import Plan
 from mubiao.plans.selectors import MAX_ID
 from mubiao.refusals import refusals_by_field
@@ -88,16 +95,18 @@ def _selection(plan: Plan, request: HttpRequest) -> Selection:
     return chosen_selection(plan, {key: query.get(key, "") for key in ("year", "period")})
 
 
-def _text_from(post: Any, facts: BulletinFacts, default: BulletinText) -> BulletinText:
+def _text_from(post: Any, default: BulletinText) -> tuple[BulletinText, Refusal | None]:
+    """The text as the form sends it (each line a paragraph), and the refusal of a date that is not one."""
     sections = tuple(
         Section(heading, tuple(line.strip() for line in post.get(f"section_{index}", "").splitlines() if line.strip()))
         for index, heading in enumerate(HEADINGS)
     )
+    typed, bad_date = post.get("signed_on", "").strip(), None
     try:
-        signed_on = dt.date.fromisoformat(post.get("signed_on", "").strip())
+        signed_on = dt.date.fromisoformat(typed) if typed else default.signed_on
     except ValueError:
-        signed_on = default.signed_on
-    return BulletinText(
+        signed_on, bad_date = default.signed_on, Refusal("bulletin_date_invalid", "signed_on", {"text": typed[:40]})
+    text = BulletinText(
         issuer=post.get("issuer", "").strip(),
         issue_label=post.get("issue_label", "").strip(),
         title=post.get("title", "").strip(),
@@ -107,6 +116,7 @@ def _text_from(post: Any, facts: BulletinFacts, default: BulletinText) -> Bullet
         signed_on=signed_on,
         copies_to=post.get("copies_to", "").strip(),
     )
+    return text, bad_date
 
 
 @login_required
@@ -123,10 +133,13 @@ def bulletin_draft(request: HttpRequest, plan_id: int) -> HttpResponse | FileRes
         return render(request, "web/progress_missing.html", {"plan": plan, "message": str(error)}, status=404)
     text, errors, status = default, {}, 200
     if request.method == "POST":
-        text = _text_from(request.POST, facts, default)
         action = request.POST.get("action")
+        text, bad_date = _text_from(request.POST, default)
         try:
+            if bad_date is not None:
+                raise Refused(bad_date)
             if action in ("docx", "pdf"):
+                checked_text(text)
                 version = next_numbering(plan, facts.period).version
                 document = bulletin_document(facts, text, version=version)
                 content = bulletin_docx(document) if action == "docx" else bulletin_pdf(document)
@@ -152,7 +165,8 @@ def bulletin_draft(request: HttpRequest, plan_id: int) -> HttpResponse | FileRes
             "facts": facts,
             "text": text,
             "sections": [
-                (index, section.heading, "\n".join(section.paragraphs)) for index, section in enumerate(text.sections)
+                (index, section.heading, "\n".join(section.paragraphs), errors.get(f"section_{index}", []))
+                for index, section in enumerate(text.sections)
             ],
             "numbering": numbering,
             "year": selection.year,

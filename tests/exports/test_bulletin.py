@@ -221,3 +221,20 @@ def test_the_command_writes_a_draft_or_issues_and_the_api_hands_out_both(
     draft = client.get(f"/api/plans/{seed_plan.pk}/bulletin-draft/?year=2018&file=docx")
     assert "第1期（第2版）" in word_text(b"".join(draft.streaming_content))  # what a re-issue would be
     assert client.get(f"/api/plans/{seed_plan.pk}/bulletin-draft/?year=2018&file=odt").status_code == 400
+
+
+def test_a_date_that_is_not_one_or_a_section_too_long_is_refused_and_the_edits_are_kept(seed_plan: Plan) -> None:
+    admin = signed_in(RoleKind.ADMIN)
+    url = reverse("web:bulletin_draft", args=[seed_plan.pk])
+    form = {"year": "2018", "period": "2018", "issuer": "柳州市科学技术局", "issue_label": "第1期",
+            "title": "关于2018年的通报", "recipients": "各县（区）", "signature": "柳州市科学技术局",
+            "section_4": "我改过的下步工作。", "action": "issue"}  # fmt: skip
+
+    bad_date = admin.post(url, form | {"signed_on": "2019-02-30"})
+    too_long = admin.post(url, form | {"section_0": "长" * 20_001, "action": "pdf"})
+
+    assert bad_date.status_code == 400
+    assert "“2019-02-30”不是日期（应为 2019-01-15）" in bad_date.content.decode()
+    assert "我改过的下步工作。" in bad_date.content.decode()
+    assert too_long.status_code == 400 and "内容超过20000个字" in too_long.content.decode()
+    assert not Bulletin.objects.exists()
