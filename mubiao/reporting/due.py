@@ -116,17 +116,21 @@ def _state_of(actual: ActualValue | None, period_state: PeriodState | None) -> s
     return "overdue" if period_state is PeriodState.OVERDUE else "due"
 
 
-def _plan_items(plan: Plan, unit_ids: set[int] | None, today: date) -> list[DueItem]:
-    """Every unfinished cell of the plan for those units (all of the plan's units when None)."""
+def _plan_items(plan: Plan, unit_ids: set[int] | None, today: date, year: int | None = None) -> list[DueItem]:
+    """Every unfinished cell of the plan for those units (all of the plan's units when None), of one year
+    or of all the plan's years."""
     units = [(pk, name) for pk, name in _plan_units(plan) if unit_ids is None or pk in unit_ids]
     if not units:
         return []
     names = dict(units)
     positions = {pk: position for position, (pk, _name) in enumerate(units)}
     indicators = list(Indicator.objects.filter(plan=plan).order_by("position", "id"))
+    rows = ActualValue.objects.filter(indicator__plan=plan, org_unit_id__in=list(names))
+    if year is not None:
+        rows = rows.filter(year=year)
     stored: dict[tuple[int, int, str], ActualValue] = {
         (a.indicator_id, a.org_unit_id, a.period): a
-        for a in ActualValue.objects.filter(indicator__plan=plan, org_unit_id__in=list(names)).only(
+        for a in rows.only(
             "id", "indicator_id", "org_unit_id", "period", "period_kind", "status", "value", "version", "return_reason"
         )
     }
@@ -164,7 +168,8 @@ def _plan_items(plan: Plan, unit_ids: set[int] | None, today: date) -> list[DueI
         if a.status == ActualStatus.APPROVED and a.period_kind == "year"
     }
     for indicator in indicators:
-        asked = open_periods(indicator.reporting_frequency, plan.years, indicator.deadline_day, today)
+        years = plan.years if year is None else [year]
+        asked = open_periods(indicator.reporting_frequency, years, indicator.deadline_day, today)
         # Where units add up, the city's figure is their sum (汇总): nothing the city owes. A figure it
         # enters itself all the same (a checked total) still shows below while it is unfinished.
         summed = units_add_up(indicator.unit_of_measure)
@@ -252,9 +257,8 @@ def overdue_until(*, plan: Plan, period: Period, today: date | None = None) -> d
     """Per unit of the plan: how many figures of the period's year, up to its end, are overdue (not sent on time
     and still not sent), as a bulletin for that period names them; every unit, with zeros."""
     counts = {name: 0 for _pk, name in _plan_units(plan)}
-    for item in _plan_items(plan, None, _today(today)):
-        owed = Period.parse(item.period)
-        if item.state == "overdue" and owed.year == period.year and owed.end_month <= period.end_month:
+    for item in _plan_items(plan, None, _today(today), year=period.year):
+        if item.state == "overdue" and Period.parse(item.period).end_month <= period.end_month:
             counts[item.unit] += 1
     return counts
 
