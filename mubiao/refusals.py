@@ -49,12 +49,17 @@ TEXTS: dict[str, Promise] = {
         "如确属更正，请确认后再保存"
     ),
     # assessment (考核)
-    "assessment_points_negative": _("指标%(indicator)s的分值不能为负数（填写的是%(value)s）"),
+    "assessment_points_out_of_range": _("指标%(indicator)s的分值须在0到1000之间、最多两位小数（填写的是%(value)s）"),
+    "assessment_points_missing": _("须为每个指标填写分值（缺少：%(indicators)s）"),
+    "assessment_number_required": _("须填写数值"),
     "assessment_no_points": _("各指标分值合计须大于0"),
-    "assessment_cap_out_of_range": _("超额封顶须在1到%(most)s倍之间（填写的是%(value)s）"),
-    "assessment_bonus_cap_negative": _("加分上限不能为负数（填写的是%(value)s）"),
+    "assessment_cap_out_of_range": _("超额封顶须在1到%(most)s倍之间、最多两位小数（填写的是%(value)s）"),
+    "assessment_bonus_cap_out_of_range": _("加分上限须在0到100分之间、最多两位小数（填写的是%(value)s）"),
     "assessment_no_tiers": _("至少需要一个等次"),
-    "assessment_tier_labels": _("等次名称不能为空，也不能重复"),
+    "assessment_tier_labels": _("等次名称不能为空、不能重复，最多%(limit)s个字"),
+    "assessment_tier_bound_out_of_range": _("分数线或名次须在0到%(most)s之间、最多两位小数"),
+    "assessment_rules_gone": _("考核办法已被删除，请刷新后重试"),
+    "field_invalid": _("%(why)s"),
     "assessment_tiers_not_descending": _("按得分定等次时，分数线须从高到低排列且不为负数"),
     "assessment_tiers_not_ascending": _("按名次定等次时，除最后一档外，各档名次须为正整数且从小到大排列"),
     "assessment_unknown_indicator": _("规划中没有序号为%(indicator)s的指标"),
@@ -62,7 +67,7 @@ TEXTS: dict[str, Promise] = {
     "assessment_unit_not_in_plan": _("该单位不是规划“%(plan)s”的考核单位"),
     "assessment_month": _("起算月份须在1—12之间（填写的是%(value)s）"),
     "assessment_item_kind": _("类别“%(value)s”无效（应为加分、扣分或一票否决）"),
-    "assessment_item_points": _("加分或扣分的分值须大于0且不超过100（填写的是%(value)s）"),
+    "assessment_item_points": _("加分或扣分的分值须大于0且不超过100、最多两位小数（填写的是%(value)s）"),
     "assessment_text_too_long": _("内容超过%(limit)s个字"),
     "assessment_basis_required": _("须写明依据（文件、通报或批复的名称和文号）"),
     "assessment_item_withdrawn": _("该事项已于%(when)s撤销"),
@@ -70,6 +75,10 @@ TEXTS: dict[str, Promise] = {
     "bulletin_text_too_long": _("内容超过%(limit)s个字"),
     "bulletin_text_required": _("此项不能为空"),
     "bulletin_date_invalid": _("“%(text)s”不是日期（应为 2019-01-15）"),
+    "bulletin_body_empty": _("正文不能为空"),
+    "bulletin_facts_changed": _(
+        "起草后又有数据审核通过、更正或解锁，正文与附件可能不一致：请重新起草（已修改的文字请先另存）"
+    ),
     # who and what
     "unit_not_in_plan": _("%(unit)s不是规划“%(plan)s”的填报单位"),
     "status_forbids_approved": _("已通过的数据不能%(action)s（%(what)s）；如需更正，请管理员解锁"),

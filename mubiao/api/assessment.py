@@ -147,7 +147,7 @@ def _rules_data(plan: Plan) -> dict[str, Any]:
 
 class ItemSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="org_unit.short_name", read_only=True)
-    org_unit = serializers.IntegerField(source="org_unit_id")
+    org_unit = serializers.IntegerField(source="org_unit_id", min_value=1, max_value=MAX_ID)
     points = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False, required=False)
 
     class Meta:
@@ -271,8 +271,10 @@ class AssessmentItemsView(_OpenReadSignedInWrite):
         operation_id="plan_assessment_items_create",
         summary="登记加减分或否决事项 Record an item",
         description=(
-            "管理员。kind 为 bonus、deduction 或 veto；须写明事由（reason）和依据（basis）。\n\n"
-            "Administrators only. `kind` is bonus, deduction or veto; a reason and its basis are required."
+            "管理员。kind 为 bonus、deduction 或 veto；须写明事由（reason）和依据（basis）；以 multipart 提交时可附"
+            "证明材料（evidence）。\n\n"
+            "Administrators only. `kind` is bonus, deduction or veto; a reason and its basis are required; sent as "
+            "multipart, an `evidence` file may come with it."
         ),
         request=ItemSerializer,
         responses={201: ItemSerializer, **_WRITE_ANSWERS},
@@ -283,6 +285,7 @@ class AssessmentItemsView(_OpenReadSignedInWrite):
         given = ItemSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
+        upload = request.FILES.get("evidence")  # multipart: the evidence file with the item
         item = _answer_refusals(
             lambda: item_add(
                 actor=Actor.for_user(request.user, Door.API),
@@ -294,6 +297,7 @@ class AssessmentItemsView(_OpenReadSignedInWrite):
                 points=data.get("points", 0),
                 reason=data["reason"],
                 basis=data["basis"],
+                evidence=(upload.name or "", upload.read()) if upload is not None else None,
             )
         )
         return Response(ItemSerializer(item).data, status=status.HTTP_201_CREATED)

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mubiao.accounts.permissions import Action, can, grants_for
 from mubiao.api.filters import RankingFilter, parse_filters
-from mubiao.api.permissions import API_PERMISSION_CLASSES
+from mubiao.api.permissions import API_PERMISSION_CLASSES, REPORTING_PERMISSION_CLASSES
 from mubiao.exports.bulletin import bulletin_document
 from mubiao.exports.bulletin_docx import bulletin_docx
 from mubiao.exports.bulletin_pdf import FontsMissing, bulletin_pdf
@@ -134,27 +135,35 @@ class BulletinFileView(APIView):
 
 
 class BulletinDraftView(APIView):
-    permission_classes = API_PERMISSION_CLASSES
+    # A draft looks like the bulletin it may become: it is the administrators' to make, as on the web.
+    permission_classes = REPORTING_PERMISSION_CLASSES
 
     @extend_schema(
         operation_id="plan_bulletin_draft",
         summary="通报草稿 A draft bulletin",
         description=(
-            "按某年某期间审核通过的数据生成的通报草稿（未签发，不编号存档），正文为系统生成的文字。"
-            "year 必填；period 默认为该年最新已报期间。\n\n"
-            "The bulletin a period's approved figures give, as generated, not issued. `year` is required; "
-            "`period` defaults to the latest one reported."
+            "管理员。按某年某期间审核通过的数据生成的通报草稿（未签发，不编号存档，标题下注明“草稿（未签发）”），"
+            "正文为系统生成的文字。year 必填；period 默认为该年最新已报期间。\n\n"
+            "Administrators only. The bulletin a period's approved figures give, as generated, not issued, and "
+            "marked as a draft under its title. `year` is required; `period` defaults to the latest one reported."
         ),
         parameters=[RankingFilter, _FILE],
-        responses={**_FILES, 400: OpenApiResponse(description="year、period 或 file 无效")},
+        responses={
+            **_FILES,
+            400: OpenApiResponse(description="year、period 或 file 无效"),
+            401: OpenApiResponse(description="未登录"),
+            403: OpenApiResponse(description="不是管理员"),
+        },
         tags=["bulletins"],
     )
     def get(self, request: Request, plan_id: int) -> Any:
         plan = get_object_or_404(Plan, pk=min(plan_id, MAX_ID + 1))
+        if not can(grants_for(request.user), Action.ADMINISTER):
+            raise PermissionDenied(_("只有管理员可以起草和签发通报"))
         filters = parse_filters(RankingFilter, request.query_params, context={"plan": plan})
         kind = _kind(request)
         facts, text = draft_for(plan, year=filters["year"], period=filters.get("period"))
-        document = bulletin_document(facts, text, version=next_numbering(plan, facts.period).version)
+        document = bulletin_document(facts, text, version=next_numbering(plan, facts.period).version, draft=True)
         try:
             content = bulletin_docx(document) if kind == "docx" else bulletin_pdf(document)
         except FontsMissing as missing:

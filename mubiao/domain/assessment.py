@@ -58,6 +58,18 @@ DEFAULT_CAP = Decimal("1.2")
 DEFAULT_BONUS_CAP = Decimal(5)
 #: How much over-achievement may ever earn: three times the points is already beyond any office's rule.
 MOST_CAP = Decimal(3)
+#: The most points one indicator, the bonuses, or a tier's bound may take: beyond them a rule is a typo.
+MOST_POINTS = Decimal(1000)
+MOST_BONUS = Decimal(100)
+MOST_BOUND = Decimal(10_000)
+#: The longest name of a grade (the model's max_length).
+TIER_LABEL_LIMIT = 20
+
+
+def in_range(value: Decimal, low: Decimal, high: Decimal) -> bool:
+    """Between low and high, with at most two decimals (what the tables store and print)."""
+    exponent = value.as_tuple().exponent
+    return value.is_finite() and low <= value <= high and isinstance(exponent, int) and exponent >= -2
 
 
 @dataclass(frozen=True)
@@ -87,7 +99,7 @@ class Rules:
             tiers = "、".join(f"{t.label}前{_num(t.bound)}名" for t in self.tiers[:-1])
         tiers = f"{tiers}、其余{self.tiers[-1].label}" if tiers else self.tiers[-1].label
         return (
-            f"满分{_num(self.full_marks)}分；超额完成的指标最多计分值的{_percent(self.cap)}；"
+            f"满分{_num(self.full_marks)}分；超额完成的指标最多计分值的{_num(self.cap * HUNDRED)}%；"
             f"加分不超过{_num(self.bonus_cap)}分；等次：{tiers}"
         )
 
@@ -95,14 +107,18 @@ class Rules:
         """Why these rules cannot be used (an empty list when they can)."""
         found: list[Refusal] = []
         for key, value in self.points.items():
-            if value < 0:
-                found.append(Refusal("assessment_points_negative", "points", {"indicator": key, "value": str(value)}))
-        if self.points and self.full_marks <= 0:
+            if not in_range(value, ZERO, MOST_POINTS):
+                found.append(
+                    Refusal("assessment_points_out_of_range", "points", {"indicator": key, "value": str(value)[:40]})
+                )
+        if self.points and all(in_range(v, ZERO, MOST_POINTS) for v in self.points.values()) and self.full_marks <= 0:
             found.append(Refusal("assessment_no_points", "points"))
-        if not ONE <= self.cap <= MOST_CAP:
-            found.append(Refusal("assessment_cap_out_of_range", "cap", {"value": str(self.cap), "most": str(MOST_CAP)}))
-        if self.bonus_cap < 0:
-            found.append(Refusal("assessment_bonus_cap_negative", "bonus_cap", {"value": str(self.bonus_cap)}))
+        if not in_range(self.cap, ONE, MOST_CAP):
+            found.append(
+                Refusal("assessment_cap_out_of_range", "cap", {"value": str(self.cap)[:40], "most": str(MOST_CAP)})
+            )
+        if not in_range(self.bonus_cap, ZERO, MOST_BONUS):
+            found.append(Refusal("assessment_bonus_cap_out_of_range", "bonus_cap", {"value": str(self.bonus_cap)[:40]}))
         found.extend(_tier_problems(self.tiers, self.grade_basis))
         return found
 
@@ -118,9 +134,11 @@ def _tier_problems(tiers: Sequence[Tier], basis: GradeBasis) -> list[Refusal]:
         return [Refusal("assessment_no_tiers", "tiers")]
     found: list[Refusal] = []
     labels = [tier.label.strip() for tier in tiers]
-    if any(not label for label in labels) or len(set(labels)) != len(labels):
-        found.append(Refusal("assessment_tier_labels", "tiers"))
+    if any(not label or len(label) > TIER_LABEL_LIMIT for label in labels) or len(set(labels)) != len(labels):
+        found.append(Refusal("assessment_tier_labels", "tiers", {"limit": TIER_LABEL_LIMIT}))
     bounds = [tier.bound for tier in tiers]
+    if not all(in_range(bound, ZERO, MOST_BOUND) for bound in bounds):
+        return [*found, Refusal("assessment_tier_bound_out_of_range", "tiers", {"most": str(MOST_BOUND)})]
     if basis is GradeBasis.SCORE:
         # From the best tier down: each takes a lower score than the one above it.
         if any(b < 0 for b in bounds) or any(upper <= lower for upper, lower in pairwise(bounds)):
@@ -222,7 +240,8 @@ class UnitScore:
         parts = "＋".join(term.text for term in self.terms)
         text = f"{parts}，小计{_num(sum((t.earned for t in self.terms), ZERO))}"
         if self.scale != ONE:
-            text += f"，按有目标指标折算×{_num(self.scale)}={_num(self.base)}"
+            targeted = sum((term.points for term in self.terms), ZERO)
+            text += f"，按有目标指标折算×{_num(targeted * self.scale)}/{_num(targeted)}={_num(self.base)}"
         if self.bonus_claimed:
             kept = "" if self.bonus == self.bonus_claimed else f"（封顶{_num(self.bonus)}）"
             text += f"；加分{_num(self.bonus_claimed)}{kept}"
@@ -245,7 +264,8 @@ def _num(value: Decimal) -> str:
 
 
 def _percent(rate: Decimal) -> str:
-    return f"{_num(rate * HUNDRED)}%"
+    """162.9% — one decimal, as the progress sheet and the bulletin print a rate."""
+    return f"{(rate * HUNDRED).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
 def score_unit(
@@ -335,7 +355,17 @@ def default_points(weights: Mapping[str, Decimal], full_marks: Decimal = HUNDRED
     total = sum(weights.values(), ZERO)
     if total <= 0:
         return {key: ZERO for key in weights}
-    return {key: (full_marks * share / total).quantize(CENT, rounding=ROUND_HALF_UP) for key, share in weights.items()}
+    points = {
+        key: (full_marks * share / total).quantize(CENT, rounding=ROUND_HALF_UP) for key, share in weights.items()
+    }
+    # Rounding may leave the sum a cent or two off (3 × 33.33): the last indicators take the difference,
+    # so the full marks are what they say.
+    keys = list(points)
+    difference = full_marks - sum(points.values(), ZERO)
+    step = CENT if difference > 0 else -CENT
+    for index in range(int(abs(difference) / CENT)):
+        points[keys[-1 - index % len(keys)]] += step
+    return points
 
 
 def grade_counts(scores: Sequence[UnitScore], rules: Rules) -> tuple[tuple[str, int], ...]:

@@ -70,3 +70,12 @@ def names_listed(names: Sequence[str], most: int = 20, more: str = "…等{count
     new units stays one readable line. `more` says the rest ({count}: how many names in all)."""
     shown = "、".join(names[:most])
     return shown if len(names) <= most else shown + more.format(count=len(names))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """The text without control characters (a NUL PostgreSQL refuses, a vertical tab pasted from Word that a
+    PDF prints as a box); line breaks and tabs stay."""
+    return _CONTROL.sub("", text)

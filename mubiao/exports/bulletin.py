@@ -11,6 +11,7 @@ lay out.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -82,6 +83,18 @@ class BulletinFacts:
     def ranks(self) -> dict[str, int | None]:
         return {score.unit: score.rank for score in self.assessment.scores}
 
+    @property
+    def digest(self) -> str:
+        """A fingerprint of every figure the bulletin states: a draft written from other figures than the
+        ones at issue would contradict its own attachments, so issuing compares the two."""
+        stated = (
+            [(section.number, section.rows) for section in self.sheet.sections],
+            [(s.unit, s.score, s.rank, s.grade, s.previous_rank, s.items) for s in self.assessment.scores],
+            sorted(self.overdue.items()),
+            self.comparison,
+        )
+        return hashlib.sha256(repr(stated).encode()).hexdigest()
+
 
 @dataclass(frozen=True)
 class BulletinText:
@@ -114,7 +127,9 @@ def bulletin_facts(
     assessment = plan_assessment(plan, year=year, period=sheet.period, previous_ranks=previous_ranks)
     if previous_ranks is None:
         comparison = _period_label(assessment.previous) if assessment.previous else ""
-    overdue = overdue_until(plan=plan, period=sheet.period, today=made_on)
+    # A unit without a target on an indicator is not named for not reporting it.
+    targeted = {(section.number, row.unit) for section in sheet.sections for row in section.rows if row.has_target}
+    overdue = overdue_until(plan=plan, period=sheet.period, today=made_on, targeted=targeted)
     return BulletinFacts(plan, sheet, assessment, comparison, overdue, made_on)
 
 
@@ -284,6 +299,7 @@ def _problems(facts: BulletinFacts) -> list[str]:
         if _city(section).gap_points is not None and (_city(section).gap_points or 0) < 0
     ]
     paragraphs: list[str] = []
+    reported = [section for section in sheet.sections if _city(section).gap_points is not None]
     if lagging_indicators:
         paragraphs.append(
             "（一）部分指标进度滞后。"
@@ -293,6 +309,13 @@ def _problems(facts: BulletinFacts) -> list[str]:
             )
             + (f"等{len(lagging_indicators)}项" if len(lagging_indicators) > MOST_NAMED else "")
             + "全市进度低于序时进度。"
+        )
+    elif not reported:
+        paragraphs.append("（一）本期尚无可与序时进度比较的全市数据。")
+    elif len(reported) < len(sheet.sections):
+        paragraphs.append(
+            f"（一）有数据的{len(reported)}项指标全市均达到序时进度；"
+            f"另有{len(sheet.sections) - len(reported)}项尚无可比较的数据。"
         )
     else:
         paragraphs.append("（一）全市各项指标均达到序时进度。")
@@ -309,8 +332,10 @@ def _problems(facts: BulletinFacts) -> list[str]:
         paragraphs.append(
             f"（二）部分县（区）进度严重滞后（落后序时进度超过{sheet.alarm_points}个百分点）：{named}{more}。"
         )
-    else:
+    elif any(row.gap_points is not None for section in sheet.sections for row in section.rows if not row.is_city):
         paragraphs.append(f"（二）没有县（区）落后序时进度超过{sheet.alarm_points}个百分点。")
+    else:
+        paragraphs.append("（二）本期尚无可与序时进度比较的县（区）数据。")
     missing: dict[str, int] = {}
     for section in sheet.sections:
         for row in section.rows:
@@ -415,7 +440,13 @@ def _assessment_table(facts: BulletinFacts) -> Table:
     return Table("综合考核得分", header, tuple(rows), frozenset(), frozenset({0, 3, 4, 5, 6}))
 
 
-def bulletin_document(facts: BulletinFacts, text: BulletinText, *, version: int = 1) -> BulletinDocument:
+#: What a draft says under its title, so a draft handed round is never taken for the issued bulletin.
+DRAFT_NOTICE = "草稿（未签发）· 仅含已审核数据"
+
+
+def bulletin_document(
+    facts: BulletinFacts, text: BulletinText, *, version: int = 1, draft: bool = False
+) -> BulletinDocument:
     sheet = facts.sheet
     rules = facts.assessment.rules
     return BulletinDocument(
@@ -449,6 +480,6 @@ def bulletin_document(facts: BulletinFacts, text: BulletinText, *, version: int 
         signature=text.signature,
         signed_on=text.signed_on,
         version=version,
-        notice=text.notice,
+        notice=DRAFT_NOTICE if draft else text.notice,
         copies_to=text.copies_to,
     )

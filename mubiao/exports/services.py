@@ -8,7 +8,7 @@ transaction that fails leaves at most a file nothing refers to, never a record w
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -17,9 +17,11 @@ from django.db.models import Max
 
 from mubiao.accounts.permissions import Action, actor_grants, require
 from mubiao.audit.services import Actor, audit_record, snapshot
+from mubiao.domain.names import printable
 from mubiao.domain.periods import Period
 from mubiao.domain.refusals import Refusal, Refused
 from mubiao.exports.bulletin import BulletinFacts, BulletinText, bulletin_document, bulletin_facts, draft_text
+from mubiao.exports.bulletin_document import Section
 from mubiao.exports.bulletin_docx import bulletin_docx
 from mubiao.exports.bulletin_pdf import bulletin_pdf
 from mubiao.exports.models import Bulletin
@@ -77,12 +79,14 @@ def next_numbering(plan: Plan, period: Period) -> Numbering:
 
 
 def previous_bulletin(plan: Plan, period: Period) -> Bulletin | None:
-    """The latest version of the latest bulletin issued for an earlier period of the plan."""
+    """The latest version of the latest bulletin issued for an earlier period of the plan that ranked units."""
     earlier = [
         bulletin
         for bulletin in Bulletin.objects.filter(plan=plan).only("id", "year", "period", "number", "version", "ranks")
         if (Period.parse(bulletin.period).year, Period.parse(bulletin.period).end_month)
         < (period.year, period.end_month)
+        # One that ranked nobody (no approved figure yet) says nothing about how the units moved.
+        and any(rank is not None for rank in bulletin.ranks.values())
     ]
     return max(earlier, key=lambda b: (b.number, b.version), default=None)
 
@@ -110,7 +114,20 @@ def draft_for(plan: Plan, *, year: int, period: Period | str | None = None) -> t
 
 
 def checked_text(text: BulletinText) -> BulletinText:
-    """The text, or Refused naming every field that is empty or too long."""
+    """The text without control characters, or Refused naming every field that is empty or too long."""
+    text = replace(
+        text,
+        title=printable(text.title),
+        issuer=printable(text.issuer),
+        recipients=printable(text.recipients),
+        signature=printable(text.signature),
+        issue_label=printable(text.issue_label),
+        copies_to=printable(text.copies_to),
+        sections=tuple(
+            Section(section.heading, tuple(printable(paragraph) for paragraph in section.paragraphs))
+            for section in text.sections
+        ),
+    )
     problems = [
         Refusal("bulletin_text_too_long", name, {"limit": limit})
         for name, limit in LIMITS.items()
@@ -118,7 +135,7 @@ def checked_text(text: BulletinText) -> BulletinText:
     ]
     problems += [
         Refusal("bulletin_text_required", name)
-        for name in ("title", "issuer", "recipients", "signature")
+        for name in ("title", "issuer", "recipients", "signature", "issue_label")
         if not getattr(text, name).strip()
     ]
     problems += [
@@ -126,18 +143,34 @@ def checked_text(text: BulletinText) -> BulletinText:
         for index, section in enumerate(text.sections)
         if sum(len(paragraph) for paragraph in section.paragraphs) > SECTION_LIMIT
     ]
+    if not any(section.paragraphs for section in text.sections):
+        problems.append(Refusal("bulletin_body_empty", "section_0"))
     if problems:
         raise Refused(*problems)
     return text
 
 
-def bulletin_issue(*, actor: Actor, plan: Plan, year: int, period: Period | str | None, text: BulletinText) -> Bulletin:
-    """Issue the bulletin of a period with the text the user reviewed: approved figures only, numbered, stored."""
+def bulletin_issue(
+    *,
+    actor: Actor,
+    plan: Plan,
+    year: int,
+    period: Period | str | None,
+    text: BulletinText,
+    expected_digest: str | None = None,
+) -> Bulletin:
+    """Issue the bulletin of a period with the text the user reviewed: approved figures only, numbered, stored.
+
+    `expected_digest` is the fingerprint of the facts the text was written from (BulletinFacts.digest): when
+    a figure has been approved, corrected or unlocked since, the text may no longer agree with the
+    attachments, and the bulletin is refused until the draft is written again."""
     require(actor, Action.ADMINISTER, obj=plan, grants=actor_grants(actor))
     text = checked_text(text)
     with transaction.atomic():
         Plan.objects.select_for_update().filter(pk=plan.pk).first()
         facts = facts_for(plan, year=year, period=period)
+        if expected_digest is not None and facts.digest != expected_digest:
+            raise Refused(Refusal("bulletin_facts_changed"))
         numbering = next_numbering(plan, facts.period)
         document = bulletin_document(facts, text, version=numbering.version)
         docx, pdf = bulletin_docx(document), bulletin_pdf(document)

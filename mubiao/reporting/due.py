@@ -253,11 +253,16 @@ def actual_history(actual: ActualValue) -> list[HistoryEntry]:
     return [HistoryEntry(r.at, r.actor_label, r.door, r.action, r.before, r.after, r.reason) for r in records]
 
 
-def overdue_until(*, plan: Plan, period: Period, today: date | None = None) -> dict[str, int]:
+def overdue_until(
+    *, plan: Plan, period: Period, today: date | None = None, targeted: set[tuple[str, str]] | None = None
+) -> dict[str, int]:
     """Per unit of the plan: how many figures of the period's year, up to its end, are overdue (not sent on time
-    and still not sent), as a bulletin for that period names them; every unit, with zeros."""
+    and still not sent), as a bulletin for that period names them; every unit, with zeros. With `targeted`
+    (indicator number, unit) pairs, only the figures owed against a target count."""
     counts = {name: 0 for _pk, name in _plan_units(plan)}
     for item in _plan_items(plan, None, _today(today), year=period.year):
+        if targeted is not None and (item.indicator_number, item.unit) not in targeted:
+            continue
         if item.state == "overdue" and Period.parse(item.period).end_month <= period.end_month:
             counts[item.unit] += 1
     return counts

@@ -7,6 +7,7 @@ records items and withdraws them here. Every refusal is shown under the field it
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,10 +50,14 @@ class PointsRow:
 def _context(plan: Plan, request: HttpRequest, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
     scheme = scheme_of(plan)
     rules = rules_of(plan, scheme)
+    grants = grants_for(request.user)
     tiers = [(tier.label, format_decimal(tier.bound)) for tier in rules.tiers]
     return {
         "plan": plan,
-        "may_edit": can(grants_for(request.user), Action.ADMINISTER),
+        "may_edit": can(grants, Action.ADMINISTER),
+        "may_read_evidence": can(grants, Action.VIEW_PENDING),
+        "cap": format_decimal(rules.cap),
+        "bonus_cap": format_decimal(rules.bonus_cap),
         "rules": rules,
         "rules_text": rules.summary(),
         "version": scheme.version if scheme else "",
@@ -121,10 +126,12 @@ def _int(text: str | None) -> int:
 def _save_rules(actor: Actor, plan: Plan, request: HttpRequest) -> None:
     post = request.POST
     tiers = [
-        (post.get(f"tier_label_{i}", ""), post.get(f"tier_bound_{i}", ""))
+        (post.get(f"tier_label_{i}", ""), post.get(f"tier_bound_{i}", "").strip())
         for i in range(TIER_ROWS)
         if post.get(f"tier_label_{i}", "").strip() or post.get(f"tier_bound_{i}", "").strip()
     ]
+    if tiers and not tiers[-1][1]:
+        tiers[-1] = (tiers[-1][0], "0")  # the last tier takes everyone left: its bound may stay blank
     version = post.get("version", "").strip()
     scheme_save(
         actor=actor,
@@ -134,7 +141,8 @@ def _save_rules(actor: Actor, plan: Plan, request: HttpRequest) -> None:
         bonus_cap=post.get("bonus_cap", ""),
         grade_basis=post.get("grade_basis", ""),
         tiers=tiers,
-        expected_version=int(version) if version.isdigit() else None,
+        # The form always says which version it showed; blank, it showed the defaults (no rules stored yet).
+        expected_version=int(version) if version.isdigit() and len(version) < 10 else 0,
     )
 
 
@@ -153,4 +161,5 @@ def assessment_evidence(request: HttpRequest, item_id: int) -> HttpResponse | Fi
         content = evidence_bytes(stored_name_of(item.evidence_sha256), item.evidence_sha256)
     except (EvidenceRefused, OSError) as error:
         raise Http404(str(error)) from error
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=download_name(item.evidence_name, ""))
+    stem, suffix = os.path.splitext(item.evidence_name)
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=download_name(stem, suffix))

@@ -139,14 +139,21 @@ def bulletin_draft(request: HttpRequest, plan_id: int) -> HttpResponse | FileRes
             if bad_date is not None:
                 raise Refused(bad_date)
             if action in ("docx", "pdf"):
-                checked_text(text)
+                text = checked_text(text)
                 version = next_numbering(plan, facts.period).version
-                document = bulletin_document(facts, text, version=version)
+                document = bulletin_document(facts, text, version=version, draft=True)
                 content = bulletin_docx(document) if action == "docx" else bulletin_pdf(document)
                 return _file(content, f"{text.title}（草稿）", action)
             if action == "issue":
                 actor = Actor.for_user(request.user, Door.WEB)
-                bulletin = bulletin_issue(actor=actor, plan=plan, year=selection.year, period=facts.period, text=text)
+                bulletin = bulletin_issue(
+                    actor=actor,
+                    plan=plan,
+                    year=selection.year,
+                    period=facts.period,
+                    text=text,
+                    expected_digest=request.POST.get("facts", ""),
+                )
                 messages.success(request, _("已签发：%(bulletin)s") % {"bulletin": str(bulletin)})
                 return HttpResponseRedirect(reverse("web:bulletins", args=[plan.pk]))
             raise Http404(_("未知的操作"))
@@ -171,6 +178,8 @@ def bulletin_draft(request: HttpRequest, plan_id: int) -> HttpResponse | FileRes
             "numbering": numbering,
             "year": selection.year,
             "period": str(facts.period),
+            # The figures the text below was written from: issuing refuses when they have changed since.
+            "facts_digest": request.POST.get("facts", facts.digest) if request.method == "POST" else facts.digest,
             "errors": errors,
         },
         status=status,

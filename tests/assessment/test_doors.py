@@ -38,7 +38,7 @@ def test_the_rankings_page_ranks_by_the_capped_score_and_explains_it(seed_plan: 
     }
     beibu = rows["北部"]
     assert text_of(beibu.xpath("./td[contains(@class,'strong')]")[0]) == "48.91"
-    assert "高新技术企业 25分×97.83%=24.46" in text_of(beibu.xpath("./td[@class='explanation']")[0])
+    assert "高新技术企业 25分×97.8%=24.46" in text_of(beibu.xpath("./td[@class='explanation']")[0])
     assert "封顶" in text_of(rows["柳北"].xpath("./td[@class='explanation']")[0])
     assert "满分100分；超额完成的指标最多计分值的120%" in text_of(page.xpath("//p[contains(@class,'rules-text')]")[0])
 
@@ -93,7 +93,7 @@ def test_an_administrator_saves_rules_and_sees_each_mistake_under_its_field(seed
     assert (scheme.cap, [label for label, _ in scheme.tiers]) == (D("1.5"), ["好", "差"])
     again = admin.post(url, form | {"cap": "9"})
     assert [text_of(p) for p in parse(again).xpath("//p[@class='field-errors']")] == [
-        "超额封顶须在1到3倍之间（填写的是9）"
+        "超额封顶须在1到3倍之间、最多两位小数（填写的是9）"
     ]
 
 
@@ -177,3 +177,70 @@ def test_the_api_gives_scores_rules_and_items_and_lets_only_administrators_chang
     assert (beibu_after["deduction"], beibu_after["terms"][0]["points"]) == (1, 60)
     assert withdraw.status_code == 200 and withdraw.json()["withdrawn_reason"] == "撤销"
     assert anonymous.get(base + "?year=2031").status_code == 400
+
+
+def test_a_number_no_table_can_hold_is_refused_in_the_form_and_every_page_still_answers(seed_plan: Plan) -> None:
+    admin = signed_in(RoleKind.ADMIN)
+    url = reverse("web:assessment", args=[seed_plan.pk])
+    form = {"form": "rules", "cap": "1.2", "bonus_cap": "5", "grade_basis": "score", "tier_label_0": "合格",
+            "tier_bound_0": "60", "tier_label_1": "不合格", "tier_bound_1": ""}  # fmt: skip
+    form |= {f"points_{n}": "25" for n in "1234"}
+
+    answers = [admin.post(url, form | {"points_1": value}) for value in ("1e308", "99999999999", "0.001")]
+    answers.append(admin.post(url, form | {"bonus_cap": "1e-30"}))
+    saved = admin.post(url, form)  # the last tier's bound left blank: everyone else
+
+    assert [a.status_code for a in answers] == [400, 400, 400, 400]
+    assert "是科学记数法" in answers[0].content.decode()
+    assert "须在0到1000之间、最多两位小数" in answers[1].content.decode()
+    assert saved.status_code == 302 and AssessmentScheme.objects.get().tiers[-1] == ["不合格", "0"]
+    for page in (url, reverse("web:progress_rankings", args=[seed_plan.pk]) + "?year=2018"):
+        assert admin.get(page).status_code == 200
+
+
+def test_items_refuse_ids_and_points_no_table_holds_and_keep_no_control_characters(seed_plan: Plan) -> None:
+    api = APIClient()
+    user = get_user_model().objects.create_user(username="api-admin-2", password="x-Long-enough-9")
+    Role.objects.create(user=user, kind=RoleKind.ADMIN)
+    api.force_authenticate(user)
+    beibu = OrgUnit.objects.get(short_name="北部").pk
+    base = {"year": 2018, "kind": "bonus", "points": 1, "reason": "获奖", "basis": "文件"}
+
+    huge = api.post(f"/api/plans/{seed_plan.pk}/assessment/items/", base | {"org_unit": 10**40}, format="json")
+    fine = api.post(f"/api/plans/{seed_plan.pk}/assessment/items/", base | {"org_unit": beibu, "points": 0.001},
+                    format="json")  # fmt: skip
+    web = signed_in(RoleKind.ADMIN).post(
+        reverse("web:assessment", args=[seed_plan.pk]),
+        {"form": "item", "org_unit": "9" * 40, "kind": "bonus", "year": "2018", "points": "1", "reason": "x",
+         "basis": "y"},
+    )  # fmt: skip
+    nul = api.post(f"/api/plans/{seed_plan.pk}/assessment/items/",
+                   base | {"org_unit": beibu, "reason": "获\x00奖"}, format="json")  # fmt: skip
+    kept = api.post(f"/api/plans/{seed_plan.pk}/assessment/items/",
+                    base | {"org_unit": beibu, "reason": "获奖\x0b"}, format="json")  # fmt: skip
+
+    assert (huge.status_code, fine.status_code, web.status_code) == (400, 400, 400)
+    assert set(huge.json()) == {"org_unit"}
+    assert nul.status_code == 400 and set(nul.json()) == {"reason"}
+    assert kept.status_code == 201 and kept.json()["reason"] == "获奖"
+
+
+def test_a_viewer_finds_the_evidence_an_administrator_attached(seed_plan: Plan) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = signed_in(RoleKind.ADMIN)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    admin.post(
+        reverse("web:assessment", args=[seed_plan.pk]),
+        {"form": "item", "org_unit": OrgUnit.objects.get(short_name="北部").pk, "kind": "veto", "year": "2018",
+         "reason": "数据造假", "basis": "柳纪〔2018〕1号",
+         "evidence": SimpleUploadedFile("处理决定" * 30 + ".pdf", pdf)},
+    )  # fmt: skip
+    item = AssessmentItem.objects.get()
+    viewer = signed_in(RoleKind.VIEWER)
+
+    page = viewer.get(reverse("web:assessment", args=[seed_plan.pk])).content.decode()
+    download = viewer.get(reverse("web:assessment_evidence", args=[item.pk]))
+
+    assert reverse("web:assessment_evidence", args=[item.pk]) in page
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"

@@ -35,7 +35,7 @@ def test_liuzhou_2018_scores_each_unit_out_of_100_with_over_achievement_capped_a
 
     # 北部: 高新技术企业 at 97.83 % of 25 points, 重大科技成果转化 not reported, scaled from 50 to 100.
     assert scores["北部"].score == D("48.91")
-    assert "高新技术企业 25分×97.83%=24.46" in scores["北部"].explanation()
+    assert "高新技术企业 25分×97.8%=24.46" in scores["北部"].explanation()
     # 柳北 at 220 % earns 30 of 25 points, not 55.
     (term,) = [t for t in scores["柳北"].terms if t.indicator == "3"]
     assert (term.capped, term.earned) == (True, D("30.0"))
@@ -77,12 +77,16 @@ def test_rules_with_problems_are_refused_all_at_once_and_nothing_is_stored(seed_
             grade_basis="luck",
             tiers=[],
         )
-    assert {r.code for r in refused.value.refusals} == {"assessment_unknown_indicator", "assessment_grade_basis"}
+    assert {r.code for r in refused.value.refusals} == {
+        "assessment_unknown_indicator",
+        "assessment_points_missing",
+        "assessment_grade_basis",
+    }
     with pytest.raises(Refused) as refused:
         scheme_save(
             actor=admin,
             plan=seed_plan,
-            points={"1": "abc"},
+            points={"1": "abc", "2": "1", "3": "1", "4": "1"},
             cap="1",
             bonus_cap="0",
             grade_basis="score",

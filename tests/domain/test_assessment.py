@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from mubiao.domain.assessment import (
+    DEFAULT_TIERS,
     Figure,
     GradeBasis,
     Item,
@@ -32,7 +33,7 @@ def test_an_over_achievement_earns_no_more_than_the_cap() -> None:
     score = score_unit("柳南", {"1": at("5"), "2": at("1")}, RULES, TITLES)
     assert score.score == D("110.00")  # 50 × 1.2 + 50 × 1, not 50 × 5 + 50
     assert score.terms[0].capped and score.terms[0].earned == D("60.0")
-    assert "平台 50分×500%（封顶）=60" in score.explanation()
+    assert "平台 50分×500.0%（封顶）=60" in score.explanation()
 
 
 def test_the_capped_score_of_one_big_figure_does_not_outrank_a_unit_that_met_everything_well() -> None:
@@ -43,7 +44,7 @@ def test_the_capped_score_of_one_big_figure_does_not_outrank_a_unit_that_met_eve
 def test_a_unit_without_a_target_on_an_indicator_is_scaled_to_the_full_marks() -> None:
     score = score_unit("三江", {"1": at("0.8")}, RULES, TITLES)
     assert score.base == D("80.0") and score.scale == D(2)
-    assert "按有目标指标折算×2=80" in score.explanation()
+    assert "按有目标指标折算×100/50=80" in score.explanation()
 
 
 def test_a_target_without_an_approved_figure_earns_nothing() -> None:
@@ -121,13 +122,31 @@ def test_rules_with_every_problem_are_refused_at_once() -> None:
     with pytest.raises(Refused) as refused:
         rules.checked()
     assert {r.code for r in refused.value.refusals} == {
-        "assessment_points_negative",
-        "assessment_no_points",
+        "assessment_points_out_of_range",
         "assessment_cap_out_of_range",
-        "assessment_bonus_cap_negative",
+        "assessment_bonus_cap_out_of_range",
         "assessment_tier_labels",
         "assessment_tiers_not_descending",
     }
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("points", "1E+308"), ("points", "20.123"), ("cap", "1.00000001"), ("bonus_cap", "1E+308"), ("tiers", "1E+9")],
+)
+def test_a_rule_too_big_or_too_fine_for_the_tables_is_refused_not_stored(field: str, value: str) -> None:
+    given = D(value)
+    rules = Rules(
+        points={"1": given if field == "points" else D(100)},
+        cap=given if field == "cap" else D("1.2"),
+        bonus_cap=given if field == "bonus_cap" else D(5),
+        tiers=(Tier("优秀", given), Tier("其余", D(0))) if field == "tiers" else DEFAULT_TIERS,
+    )
+    assert [r.field for r in rules.problems()] == [field]
+
+
+def test_default_points_add_up_to_the_full_marks_to_the_cent() -> None:
+    assert sum(default_points({"1": D(1), "2": D(1), "3": D(1)}).values()) == D(100)
 
 
 def test_default_points_share_the_full_marks_by_weight() -> None:

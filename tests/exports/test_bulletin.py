@@ -28,6 +28,7 @@ from tests.cli.test_commands import run
 from tests.conftest import tester as operator
 from tests.exports.test_progress_sheet import approved, section
 from tests.plans.reported_figures import person
+from tests.web.conftest import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,8 @@ def test_an_administrator_edits_the_draft_in_the_browser_downloads_it_and_issues
     admin = signed_in(RoleKind.ADMIN)
     url = reverse("web:bulletin_draft", args=[seed_plan.pk])
     page = admin.get(url + "?year=2018")
-    form = {"year": "2018", "period": "2018", "issuer": "柳州市科学技术局", "issue_label": "第1期",
+    (facts,) = parse(page).xpath("//input[@name='facts']/@value")
+    form = {"year": "2018", "period": "2018", "facts": facts, "issuer": "柳州市科学技术局", "issue_label": "第1期",
             "title": "关于2018年科技创新目标任务完成情况的通报", "recipients": "各县（区）人民政府",
             "section_0": "总体良好。", "section_1": "高新技术企业完成142.6%。", "section_2": "城中第一。",
             "section_3": "无。", "section_4": "继续努力。\n按时报送。", "signature": "柳州市科学技术局",
@@ -218,8 +220,11 @@ def test_the_command_writes_a_draft_or_issues_and_the_api_hands_out_both(
     assert [(b["number"], b["version"], b["pdf_sha256"]) for b in listing] == [(1, 1, bulletin.pdf_sha256)]
     issued = client.get(listing[0]["pdf_url"])
     assert b"".join(issued.streaming_content) == issued_path.read_bytes()
+    assert client.get(f"/api/plans/{seed_plan.pk}/bulletin-draft/?year=2018&file=docx").status_code == 401
+    client = signed_in(RoleKind.ADMIN)
     draft = client.get(f"/api/plans/{seed_plan.pk}/bulletin-draft/?year=2018&file=docx")
-    assert "第1期（第2版）" in word_text(b"".join(draft.streaming_content))  # what a re-issue would be
+    drafted = word_text(b"".join(draft.streaming_content))
+    assert "第1期（第2版）" in drafted and "草稿（未签发）" in drafted  # what a re-issue would be, marked a draft
     assert client.get(f"/api/plans/{seed_plan.pk}/bulletin-draft/?year=2018&file=odt").status_code == 400
 
 
@@ -238,3 +243,49 @@ def test_a_date_that_is_not_one_or_a_section_too_long_is_refused_and_the_edits_a
     assert "我改过的下步工作。" in bad_date.content.decode()
     assert too_long.status_code == 400 and "内容超过20000个字" in too_long.content.decode()
     assert not Bulletin.objects.exists()
+
+
+def test_a_draft_written_before_a_figure_was_approved_is_refused_at_issue(seed_plan: Plan) -> None:
+    admin = signed_in(RoleKind.ADMIN)
+    url = reverse("web:bulletin_draft", args=[seed_plan.pk])
+    page = parse(admin.get(url + "?year=2018"))
+    form = {field.get("name"): field.get("value") or "" for field in page.xpath("//form[@id='bulletin-form']//input")}
+    form |= {field.get("name"): field.text or "" for field in page.xpath("//form[@id='bulletin-form']//textarea")}
+    approved(seed_plan, "4", "北部", "2018", "3")
+
+    stale = admin.post(url, form | {"action": "issue"})
+
+    assert stale.status_code == 400
+    assert "起草后又有数据审核通过、更正或解锁" in stale.content.decode()
+    assert not Bulletin.objects.exists()
+    assert admin.post(url, form | {"action": "pdf"}).status_code == 200  # reading it through is still allowed
+
+
+def test_a_period_without_approved_figures_is_not_said_to_be_on_schedule(seed_plan: Plan) -> None:
+    _, text = draft_for(seed_plan, year=2019)
+    problems = text.sections[3].paragraphs
+    assert problems[0] == "（一）本期尚无可与序时进度比较的全市数据。"
+    assert problems[1] == "（二）本期尚无可与序时进度比较的县（区）数据。"
+
+
+def test_rank_changes_compare_with_the_last_bulletin_that_ranked_anyone(seed_plan: Plan) -> None:
+    _, text_2018 = draft_for(seed_plan, year=2018)
+    bulletin_issue(actor=operator(), plan=seed_plan, year=2018, period=None, text=text_2018)
+    _, text_2019_q1 = draft_for(seed_plan, year=2019, period="2019-Q1")  # nothing approved: nobody ranked
+    bulletin_issue(actor=operator(), plan=seed_plan, year=2019, period="2019-Q1", text=text_2019_q1)
+    approved(seed_plan, "3", "北部", "2019", "60")
+
+    facts, _ = draft_for(seed_plan, year=2019)
+
+    assert facts.comparison == "第1期通报"
+
+
+def test_control_characters_never_reach_a_bulletin_and_markup_prints_as_written(seed_plan: Plan) -> None:
+    _, text = draft_for(seed_plan, year=2018)
+    hostile = text.__class__(**{**vars(text), "title": "关于\x00<script>alert(1)</script>\x0b的通报"})
+
+    bulletin = bulletin_issue(actor=operator(), plan=seed_plan, year=2018, period=None, text=hostile)
+
+    assert bulletin.title == "关于<script>alert(1)</script>的通报"
+    assert "关于<script>alert(1)</script>的通报" in pdf_text(bulletin_file(bulletin, "pdf")).replace("\n", "")
+    assert "<script>alert" not in Client().get(reverse("web:bulletins", args=[seed_plan.pk])).content.decode()

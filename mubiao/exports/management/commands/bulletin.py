@@ -45,7 +45,7 @@ class Command(MubiaoCommand):
             fail(str(error))
         path = Path(options["output"])
         kind = options["format"] or ("pdf" if path.suffix.lower() == ".pdf" else "docx")
-        check_output(path, kind)
+        check_output(path, kind, example="通报")
         with steps(3, quiet=False) as advance:
             advance("读取审核通过的数据")
             try:
@@ -63,7 +63,7 @@ class Command(MubiaoCommand):
                     version = bulletin.version
                 else:
                     version = next_numbering(plan, facts.period).version
-                    document = bulletin_document(facts, text, version=version)
+                    document = bulletin_document(facts, text, version=version, draft=True)
                     content = bulletin_docx(document) if kind == "docx" else bulletin_pdf(document)
             except (Refused, FontsMissing) as error:
                 fail(str(error))

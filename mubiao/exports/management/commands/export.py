@@ -24,10 +24,10 @@ from mubiao.plans.models import Plan
 from mubiao.plans.selectors import PlanNotFound, plan_get
 
 
-def check_output(path: Path, kind: str) -> None:
+def check_output(path: Path, kind: str, example: str = "分解表") -> None:
     """Refuse, before any work, an output that is a directory, in a missing one, or named for another format."""
     if path.is_dir():
-        fail(f"{path} 是目录：请给出文件名，如 {path / ('分解表.' + kind)}")
+        fail(f"{path} 是目录：请给出文件名，如 {path / (example + '.' + kind)}")
     if path.suffix.lower() != f".{kind}":
         fail(f"输出文件须以 .{kind} 结尾（{path.name}）：文件的扩展名须与其格式一致，否则打不开")
     if not path.parent.is_dir():
@@ -91,7 +91,7 @@ class Command(MubiaoCommand):
 
     def progress(self, plan: Plan, options: dict[str, Any]) -> None:
         path = Path(options["output"])
-        check_output(path, "xlsx")
+        check_output(path, "xlsx", example="完成情况表")
         try:
             period = Period.parse(options["period"]) if options["period"] else None
             sheet = progress_sheet(plan, year=options["year"], period=period)
