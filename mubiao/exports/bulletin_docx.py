@@ -242,11 +242,15 @@ def _title_block(document: Any, bulletin: BulletinDocument) -> None:
 
 
 def _body(document: Any, bulletin: BulletinDocument) -> None:
+    last = None
     for section in bulletin.sections:
         heading = _paragraph(document, section.heading, font=HEI, first_line=2 * SIZE_3)
         heading.paragraph_format.keep_with_next = True
         for text in section.paragraphs:
-            _paragraph(document, text, first_line=2 * SIZE_3)
+            last = _paragraph(document, text, first_line=2 * SIZE_3)
+    if last is not None:
+        # The 附件 list and the signature never open a page alone: the body's last paragraph comes with them.
+        last.paragraph_format.keep_with_next = True
 
 
 def attachment_items(document: BulletinDocument) -> list[tuple[str, str]]:
@@ -268,6 +272,7 @@ def _attachment_list(document: Any, bulletin: BulletinDocument) -> None:
                           before=LINE_PITCH if first else 0)  # fmt: skip
         item.paragraph_format.tab_stops.add_tab_stop(Pt(left - number))
         item.paragraph_format.tab_stops.add_tab_stop(Pt(left))
+        item.paragraph_format.keep_with_next = True
 
 
 def _signature(document: Any, bulletin: BulletinDocument) -> None:
@@ -275,8 +280,9 @@ def _signature(document: Any, bulletin: BulletinDocument) -> None:
     widest = max(text_width(bulletin.signature), text_width(bulletin.date_text))
     for index, text in enumerate((bulletin.signature, bulletin.date_text)):
         right = (4 + (widest - text_width(text)) / 2) * SIZE_3
-        _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, right=right,
-                   before=2 * LINE_PITCH if index == 0 else 0)  # fmt: skip
+        line = _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, right=right,
+                          before=2 * LINE_PITCH if index == 0 else 0)  # fmt: skip
+        line.paragraph_format.keep_with_next = index == 0
 
 
 def _colophon(document: Any, bulletin: BulletinDocument) -> None:
