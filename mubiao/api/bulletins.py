@@ -6,10 +6,8 @@ the command line, where the text is reviewed first.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,13 +25,12 @@ from mubiao.api.permissions import API_PERMISSION_CLASSES, REPORTING_PERMISSION_
 from mubiao.exports.bulletin import bulletin_document
 from mubiao.exports.bulletin_docx import bulletin_docx
 from mubiao.exports.bulletin_pdf import FontsMissing, bulletin_pdf
-from mubiao.exports.downloads import DOCX, download_name
+from mubiao.exports.downloads import DOCX, PDF, document_response
 from mubiao.exports.models import Bulletin
 from mubiao.exports.services import BulletinFileDamaged, bulletin_file, draft_for, next_numbering
 from mubiao.plans.models import Plan
 from mubiao.plans.selectors import MAX_ID
 
-PDF = "application/pdf"
 _FILE = OpenApiParameter("file", str, enum=["docx", "pdf"], default="docx", description="docx 或 pdf")
 _FILES = {
     (200, DOCX): OpenApiResponse(OpenApiTypes.BINARY, description="the .docx file"),
@@ -46,15 +43,6 @@ def _kind(request: Request) -> str:
     if kind not in ("docx", "pdf"):
         raise ValidationError({"file": [_("须为 docx 或 pdf")]})
     return kind
-
-
-def _file(content: bytes, title: str, kind: str) -> FileResponse:
-    return FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=download_name(title, f".{kind}"),
-        content_type=DOCX if kind == "docx" else PDF,
-    )
 
 
 class BulletinSerializer(serializers.ModelSerializer):
@@ -131,7 +119,7 @@ class BulletinFileView(APIView):
             content = bulletin_file(bulletin, kind)
         except BulletinFileDamaged as damaged:
             raise NotFound(str(damaged)) from damaged
-        return _file(content, f"{bulletin.issue_label}{bulletin.title}", kind)
+        return document_response(content, f"{bulletin.issue_label}{bulletin.title}", kind)
 
 
 class BulletinDraftView(APIView):
@@ -168,4 +156,4 @@ class BulletinDraftView(APIView):
             content = bulletin_docx(document) if kind == "docx" else bulletin_pdf(document)
         except FontsMissing as missing:
             raise ValidationError({"file": [str(missing)]}) from missing
-        return _file(content, f"{text.title}（草稿）", kind)
+        return document_response(content, f"{text.title}（草稿）", kind)

@@ -16,6 +16,7 @@ from mubiao.plans.models import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 #: What no file name on Windows, macOS or Linux may hold, and control characters.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
@@ -23,6 +24,11 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 def download_name(title: str, suffix: str) -> str:
     """A file name made of a title: characters a file system refuses become _, and it stays short."""
     return _UNSAFE.sub("_", title).strip(" .")[:80] + suffix
+
+
+def document_response(content: bytes, title: str, kind: str) -> FileResponse:
+    """A Word or PDF document as an attachment named after its title (a bulletin, issued or drafted)."""
+    return _attachment(content, title, f".{kind}", DOCX if kind == "docx" else PDF)
 
 
 def _attachment(content: bytes, title: str, suffix: str, content_type: str) -> FileResponse:

@@ -8,7 +8,6 @@ with its SHA-256, audited. Re-issuing a period makes a new version; nothing is o
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +27,7 @@ from mubiao.exports.bulletin import HEADINGS, BulletinText, bulletin_document
 from mubiao.exports.bulletin_document import Section
 from mubiao.exports.bulletin_docx import bulletin_docx
 from mubiao.exports.bulletin_pdf import FontsMissing, bulletin_pdf
-from mubiao.exports.downloads import DOCX, download_name
+from mubiao.exports.downloads import document_response
 from mubiao.exports.models import Bulletin
 from mubiao.exports.services import (
     BulletinFileDamaged,
@@ -45,17 +44,7 @@ from mubiao.reporting.selectors import latest_actual_year
 from mubiao.web.dashboard import DashboardQueryError, Selection, chosen_selection
 from mubiao.web.views import _plan_or_404
 
-PDF = "application/pdf"
 TEXT_FIELDS = ("issuer", "issue_label", "title", "recipients", "signature", "copies_to")
-
-
-def _file(content: bytes, title: str, kind: str) -> FileResponse:
-    return FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=download_name(title, f".{kind}"),
-        content_type=DOCX if kind == "docx" else PDF,
-    )
 
 
 def _may_issue(request: HttpRequest) -> bool:
@@ -143,7 +132,7 @@ def bulletin_draft(request: HttpRequest, plan_id: int) -> HttpResponse | FileRes
                 version = next_numbering(plan, facts.period).version
                 document = bulletin_document(facts, text, version=version, draft=True)
                 content = bulletin_docx(document) if action == "docx" else bulletin_pdf(document)
-                return _file(content, f"{text.title}（草稿）", action)
+                return document_response(content, f"{text.title}（草稿）", action)
             if action == "issue":
                 actor = Actor.for_user(request.user, Door.WEB)
                 bulletin = bulletin_issue(
@@ -197,4 +186,4 @@ def bulletin_download(request: HttpRequest, bulletin_id: int, kind: str) -> File
     except BulletinFileDamaged as damaged:
         raise Http404(str(damaged)) from damaged
     suffix = f"（第{bulletin.version}版）" if bulletin.version > 1 else ""
-    return _file(content, f"{bulletin.issue_label}{bulletin.title}{suffix}", kind)
+    return document_response(content, f"{bulletin.issue_label}{bulletin.title}{suffix}", kind)
