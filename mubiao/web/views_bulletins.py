@@ -44,8 +44,6 @@ from mubiao.reporting.selectors import latest_actual_year
 from mubiao.web.dashboard import DashboardQueryError, Selection, chosen_selection
 from mubiao.web.views import _plan_or_404
 
-TEXT_FIELDS = ("issuer", "issue_label", "title", "recipients", "signature", "copies_to")
-
 
 def _may_issue(request: HttpRequest) -> bool:
     return can(grants_for(request.user), Action.ADMINISTER)
