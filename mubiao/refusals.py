@@ -59,6 +59,9 @@ TEXTS: dict[str, Promise] = {
     "assessment_tier_labels": _("等次名称不能为空、不能重复，最多%(limit)s个字"),
     "assessment_tier_bound_out_of_range": _("分数线或名次须在0到%(most)s之间、最多两位小数"),
     "assessment_rules_gone": _("考核办法已被删除，请刷新后重试"),
+    "assessment_version_required": _(
+        "考核办法已经设置（当前版本%(current)s）：修改时须带上您看到的版本（version），以免覆盖他人的修改"
+    ),
     "field_invalid": _("%(why)s"),
     "assessment_tiers_not_descending": _("按得分定等次时，分数线须从高到低排列且不为负数"),
     "assessment_tiers_not_ascending": _("按名次定等次时，除最后一档外，各档名次须为正整数且从小到大排列"),
@@ -76,6 +79,7 @@ TEXTS: dict[str, Promise] = {
     "bulletin_text_required": _("此项不能为空"),
     "bulletin_date_invalid": _("“%(text)s”不是日期（应为 2019-01-15）"),
     "bulletin_body_empty": _("正文不能为空"),
+    "bulletin_date_out_of_range": _("成文日期%(date)s不在%(first)s年到%(last)s年之间"),
     "bulletin_facts_changed": _(
         "起草后又有数据审核通过、更正或解锁，正文与附件可能不一致：请重新起草（已修改的文字请先另存）"
     ),

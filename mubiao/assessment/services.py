@@ -104,14 +104,18 @@ def scheme_save(
     ).checked()
     with transaction.atomic():
         scheme = AssessmentScheme.objects.select_for_update().filter(plan=plan).first()
-        if scheme is not None and expected_version is not None and scheme.version != expected_version:
+        # Rules already stored are changed only by whoever saw their current version: without one (None) a
+        # request could overwrite another administrator's change unseen.
+        if scheme is not None and expected_version is None:
+            raise Refused(Refusal("assessment_version_required", "version", {"current": scheme.version}))
+        if scheme is not None and scheme.version != expected_version:
             raise Refused(
                 Refusal(
                     "stale_version",
                     "version",
                     {
                         "what": str(scheme),
-                        "when": str(scheme.updated_at)[:16],
+                        "when": _when(scheme.updated_at),
                         "current": scheme.version,
                         "seen": expected_version,
                     },

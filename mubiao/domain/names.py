@@ -72,10 +72,14 @@ def names_listed(names: Sequence[str], most: int = 20, more: str = "…等{count
     return shown if len(names) <= most else shown + more.format(count=len(names))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Control characters (C0 but tab and line feed, DEL, C1), the bidirectional overrides and isolates that make
+#: a document print other than it reads, and the noncharacters U+FFFE and U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_LINE_SEPARATORS = re.compile("[\u2028\u2029]")
 
 
 def printable(text: str) -> str:
     """The text without control characters (a NUL PostgreSQL refuses, a vertical tab pasted from Word that a
-    PDF prints as a box); line breaks and tabs stay."""
-    return _CONTROL.sub("", text)
+    PDF prints as a box, a right-to-left override that prints 反向 as 向反); line breaks and tabs stay, and
+    Unicode's line and paragraph separators become spaces."""
+    return _CONTROL.sub("", _LINE_SEPARATORS.sub(" ", text))

@@ -22,12 +22,14 @@ from mubiao.assessment.selectors import PlanAssessment, plan_assessment
 from mubiao.domain.assessment import UnitScore, grade_counts
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.periods import Period
+from mubiao.domain.progress import Status
 from mubiao.exports.bulletin_document import Attachment, BulletinDocument, Section, Table
 from mubiao.exports.progress import ProgressSheet, SheetRow, SheetSection, progress_sheet
 from mubiao.plans.models import Plan
 from mubiao.reporting.due import overdue_until
 
 HUNDRED = Decimal(100)
+PARTIAL = Status.PARTIAL.label  # a city's 汇总 still waiting for some of its units
 TENTH = Decimal("0.1")
 HEADINGS = ("一、总体情况", "二、各县区完成情况", "三、排名情况", "四、存在问题", "五、下步工作")
 NEXT_STEPS = (
@@ -156,7 +158,7 @@ def draft_text(facts: BulletinFacts, *, number: int) -> BulletinText:
         issuer=default_issuer(facts.plan),
         issue_label=f"第{number}期",
         title=f"关于{sheet.period_label}{facts.plan.title}目标任务完成情况的通报",
-        recipients="各县（区）人民政府，市直各有关单位",
+        recipients="各县（区）人民政府，市直各有关单位：",
         sections=(
             Section(HEADINGS[0], tuple(_overall(facts))),
             Section(
@@ -179,6 +181,12 @@ def _city(section: SheetSection) -> SheetRow:
     return next(row for row in section.rows if row.is_city)
 
 
+def _measured(row: SheetRow) -> bool:
+    """A city figure the calendar can judge: reported, against a target, and not a sum still waiting for units
+    (尚未报齐: a partial sum is bound to look behind)."""
+    return row.gap_points is not None and row.status != PARTIAL
+
+
 def _reached(rate: Decimal | None, expected: Decimal | None) -> bool:
     return rate is not None and expected is not None and rate >= expected
 
@@ -188,18 +196,26 @@ def _overall(facts: BulletinFacts) -> list[str]:
     cities = [_city(section) for section in sheet.sections]
     committed = [row for row in cities if row.committed]
     stretched = [row for row in cities if row.stretch]
-    on_committed = sum(1 for row in committed if _reached(row.rate_committed, row.expected_rate))
-    on_stretch = sum(1 for row in stretched if _reached(row.rate_stretch, row.expected_rate))
-    missing = sum(1 for row in committed if row.actual is None)
+    # The shares are of the indicators the calendar can judge; the others are named, not counted as behind.
+    measured = [row for row in committed if _measured(row)]
+    measured_stretch = [row for row in stretched if _measured(row) and row.rate_stretch is not None]
+    on_committed = sum(1 for row in measured if _reached(row.rate_committed, row.expected_rate))
+    on_stretch = sum(1 for row in measured_stretch if _reached(row.rate_stretch, row.expected_rate))
+    missing = len(committed) - len(measured)
     time_share = pct(Decimal(sheet.period.end_month) / 12)
     text = (
         f"{facts.plan.title}共{len(cities)}项指标，其中{len(committed)}项设有全市年度确保目标、"
-        f"{len(stretched)}项设有力争目标。截至{sheet.period_label}（时间进度{time_share}），全市层面"
-        f"{on_committed}项指标达到确保目标的序时进度，占{share(on_committed, len(committed))}；"
-        f"{on_stretch}项达到力争目标的序时进度，占{share(on_stretch, len(stretched))}。"
+        f"{len(stretched)}项设有力争目标。截至{sheet.period_label}（时间进度{time_share}），"
     )
-    if missing:
-        text += f"另有{missing}项尚无审核通过的数据，未计入。"
+    if not measured:
+        text += "全市尚无可与序时进度比较的数据（尚无审核通过的数据，或尚未报齐）。"
+    else:
+        text += (
+            f"全市层面{on_committed}项指标达到确保目标的序时进度，占可比较指标的{share(on_committed, len(measured))}；"
+            f"{on_stretch}项达到力争目标的序时进度，占{share(on_stretch, len(measured_stretch))}。"
+        )
+        if missing:
+            text += f"另有{missing}项尚无审核通过的数据或尚未报齐，未计入。"
     return [text, "各指标、各县（区）的完成情况见附件1，综合考核得分及排名见附件2。"]
 
 
@@ -232,6 +248,8 @@ def _by_indicator(section: SheetSection, sheet: ProgressSheet) -> str:
         text += f"，{sheet.cumulative_label}完成{_figure(city, uom)}。" if city.actual is not None else "。"
     elif city.actual is None:
         text += "全市尚无审核通过的数据。"
+    elif city.status == PARTIAL:
+        text += f"全市尚未报齐，已报县（区）合计{sheet.cumulative_label}完成{_figure(city, uom)}，暂不与序时进度比较。"
     else:
         text += f"全市{sheet.cumulative_label}完成{_figure(city, uom)}，{_against_schedule(city)}"
         if city.rate_stretch is not None:
@@ -296,10 +314,10 @@ def _problems(facts: BulletinFacts) -> list[str]:
     lagging_indicators = [
         (section, _city(section))
         for section in sheet.sections
-        if _city(section).gap_points is not None and (_city(section).gap_points or 0) < 0
+        if _measured(_city(section)) and (_city(section).gap_points or 0) < 0
     ]
     paragraphs: list[str] = []
-    reported = [section for section in sheet.sections if _city(section).gap_points is not None]
+    reported = [section for section in sheet.sections if _measured(_city(section))]
     if lagging_indicators:
         paragraphs.append(
             "（一）部分指标进度滞后。"
@@ -419,11 +437,8 @@ def _assessment_table(facts: BulletinFacts) -> Table:
     header = ("名次", "名次变化", "县区", "指标得分", "加分", "扣分", "得分", "等次", "说明")
     rows = []
     for score in facts.assessment.scores:
-        note = (
-            "一票否决：" + "；".join(score.vetoes)
-            if score.vetoed
-            else ("" if score.score is not None else score.explanation())
-        )
+        # A veto's reasons may be long: the table says which units, the note under it says why.
+        note = "一票否决（见说明）" if score.vetoed else ("" if score.score is not None else score.explanation())
         rows.append(
             (
                 "" if score.rank is None else str(score.rank),
@@ -474,6 +489,11 @@ def bulletin_document(
                     f"指标得分 = Σ分值 × min(完成序时进度的比例, {format_decimal(rules.cap)})，"
                     "无确保目标的指标不计分，按有目标指标折算满分。"
                     + (f"名次变化与{facts.comparison}相比。" if facts.comparison else "")
+                    + "".join(
+                        f"{score.unit}一票否决：{'；'.join(score.vetoes)}。"
+                        for score in facts.assessment.scores
+                        if score.vetoed
+                    )
                 ),
             ),
         ),

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from mubiao.accounts.permissions import Action, actor_grants, require
 from mubiao.audit.services import Actor, audit_record, snapshot
@@ -113,8 +114,9 @@ def draft_for(plan: Plan, *, year: int, period: Period | str | None = None) -> t
     return facts, draft_text(facts, number=next_numbering(plan, facts.period).number)
 
 
-def checked_text(text: BulletinText) -> BulletinText:
-    """The text without control characters, or Refused naming every field that is empty or too long."""
+def checked_text(text: BulletinText, plan: Plan | None = None) -> BulletinText:
+    """The text without control characters, or Refused naming every field that is empty or too long — and,
+    given the plan, a date outside the plan's first year and next year (9999-12-31 is a slip, not a date)."""
     text = replace(
         text,
         title=printable(text.title),
@@ -145,6 +147,14 @@ def checked_text(text: BulletinText) -> BulletinText:
     ]
     if not any(section.paragraphs for section in text.sections):
         problems.append(Refusal("bulletin_body_empty", "section_0"))
+    if plan is not None and not plan.start_year <= text.signed_on.year <= timezone.localdate().year + 1:
+        problems.append(
+            Refusal(
+                "bulletin_date_out_of_range",
+                "signed_on",
+                {"date": text.signed_on.isoformat(), "first": plan.start_year, "last": timezone.localdate().year + 1},
+            )
+        )
     if problems:
         raise Refused(*problems)
     return text
@@ -165,7 +175,7 @@ def bulletin_issue(
     a figure has been approved, corrected or unlocked since, the text may no longer agree with the
     attachments, and the bulletin is refused until the draft is written again."""
     require(actor, Action.ADMINISTER, obj=plan, grants=actor_grants(actor))
-    text = checked_text(text)
+    text = checked_text(text, plan)
     with transaction.atomic():
         Plan.objects.select_for_update().filter(pk=plan.pk).first()
         facts = facts_for(plan, year=year, period=period)

@@ -126,7 +126,7 @@ def bulletin_draft(request: HttpRequest, plan_id: int) -> HttpResponse | FileRes
             if bad_date is not None:
                 raise Refused(bad_date)
             if action in ("docx", "pdf"):
-                text = checked_text(text)
+                text = checked_text(text, plan)
                 version = next_numbering(plan, facts.period).version
                 document = bulletin_document(facts, text, version=version, draft=True)
                 content = bulletin_docx(document) if action == "docx" else bulletin_pdf(document)

@@ -244,3 +244,21 @@ def test_a_viewer_finds_the_evidence_an_administrator_attached(seed_plan: Plan) 
 
     assert reverse("web:assessment_evidence", args=[item.pk]) in page
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+
+
+def test_the_api_may_not_change_stored_rules_without_the_version_it_saw(seed_plan: Plan) -> None:
+    api = APIClient()
+    user = get_user_model().objects.create_user(username="api-admin-3", password="x-Long-enough-9")
+    Role.objects.create(user=user, kind=RoleKind.ADMIN)
+    api.force_authenticate(user)
+    rules = {"points": {"1": 25, "2": 25, "3": 25, "4": 25}, "cap": 1.2, "bonus_cap": 5, "grade_basis": "score",
+             "tiers": [{"name": "合格", "bound": 60}, {"name": "不合格", "bound": 0}]}  # fmt: skip
+    url = f"/api/plans/{seed_plan.pk}/assessment/rules/"
+
+    first = api.put(url, rules, format="json")  # nothing stored yet: no version to see
+    blind = api.put(url, rules | {"cap": 1.5}, format="json")
+    seen = api.put(url, rules | {"cap": 1.5, "version": first.json()["version"]}, format="json")
+
+    assert first.status_code == 200 and blind.status_code == 400
+    assert blind.json()["version"][0].startswith("考核办法已经设置（当前版本1）")
+    assert seen.status_code == 200 and seen.json()["cap"] == 1.5

@@ -15,6 +15,7 @@ from docx import Document
 
 from mubiao.accounts.models import Role, RoleKind
 from mubiao.audit.models import AuditRecord
+from mubiao.domain.refusals import Refused
 from mubiao.exports.bulletin import bulletin_document, pct, points
 from mubiao.exports.bulletin_docx import bulletin_docx
 from mubiao.exports.bulletin_pdf import bulletin_pdf
@@ -104,7 +105,7 @@ def test_figures_not_yet_approved_never_appear_in_a_bulletin(seed_plan: Plan) ->
     content = word_text(bulletin_docx(bulletin_document(facts, text)))
 
     assert "987" not in content and "987" not in body_text(text)
-    assert "全市1—12月累计完成50家" in body_text(text)
+    assert "已报县（区）合计1—12月累计完成50家" in body_text(text)
 
 
 def test_issuing_numbers_stores_and_audits_and_a_reissue_is_a_new_version_that_overwrites_nothing(
@@ -289,3 +290,50 @@ def test_control_characters_never_reach_a_bulletin_and_markup_prints_as_written(
     assert bulletin.title == "关于<script>alert(1)</script>的通报"
     assert "关于<script>alert(1)</script>的通报" in pdf_text(bulletin_file(bulletin, "pdf")).replace("\n", "")
     assert "<script>alert" not in Client().get(reverse("web:bulletins", args=[seed_plan.pk])).content.decode()
+
+
+def test_a_long_veto_reason_goes_under_the_ranking_table_not_into_its_column(seed_plan: Plan) -> None:
+    from mubiao.assessment.services import item_add
+
+    reason = "因" + "重大安全生产事故" * 30
+    item_add(actor=operator(), plan=seed_plan, org_unit_id=OrgUnit.objects.get(short_name="柳北").pk, year=2018,
+             kind="veto", reason=reason, basis="柳纪〔2018〕1号")  # fmt: skip
+
+    facts, text = draft_for(seed_plan, year=2018)
+    ranking = bulletin_document(facts, text).attachments[1]
+    (row,) = [row for row in ranking.tables[0].rows if row[2] == "柳北"]
+
+    assert row[-1] == "一票否决（见说明）"
+    assert f"柳北一票否决：{reason}。" in ranking.note
+
+
+def test_a_city_sum_still_waiting_for_units_is_not_called_behind_schedule(seed_plan: Plan) -> None:
+    approved(seed_plan, "4", "柳南", "2018", "9")  # 1 of the 11 units with a target
+
+    _, text = draft_for(seed_plan, year=2018)
+    (transfers,) = [p for p in text.sections[1].paragraphs if "重大科技成果转化" in p]
+
+    assert "全市尚未报齐，已报县（区）合计1—12月累计完成9项，暂不与序时进度比较" in transfers
+    assert "重大科技成果转化（低于序时进度" not in "".join(text.sections[3].paragraphs)
+    assert "占可比较指标的100.0%" in text.sections[0].paragraphs[0]
+
+
+def test_a_signature_date_outside_the_plan_and_next_year_is_refused(seed_plan: Plan) -> None:
+    import datetime as dt
+
+    _, text = draft_for(seed_plan, year=2018)
+    with pytest.raises(Refused) as refused:
+        bulletin_issue(
+            actor=operator(), plan=seed_plan, year=2018, period=None,
+            text=text.__class__(**{**vars(text), "signed_on": dt.date(9999, 12, 31)}),
+        )  # fmt: skip
+    assert (refused.value.code, refused.value.field) == ("bulletin_date_out_of_range", "signed_on")
+
+
+def test_bidirectional_overrides_and_line_separators_never_reach_a_bulletin(seed_plan: Plan) -> None:
+    _, text = draft_for(seed_plan, year=2018)
+    bulletin = bulletin_issue(
+        actor=operator(), plan=seed_plan, year=2018, period=None,
+        text=text.__class__(**{**vars(text), "issuer": "柳州市\u202e科技局", "title": "关于\u2028通报\u0085"}),
+    )  # fmt: skip
+    assert (bulletin.issuer, bulletin.title) == ("柳州市科技局", "关于 通报")
