@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -23,6 +22,7 @@ from rest_framework.views import APIView
 from mubiao.api.filters import RankingFilter, parse_filters
 from mubiao.api.permissions import API_PERMISSION_CLASSES, REPORTING_PERMISSION_CLASSES
 from mubiao.api.reporting import refusal_details
+from mubiao.api.selectors import record_or_404
 from mubiao.assessment.models import AssessmentItem
 from mubiao.assessment.selectors import plan_assessment, plan_items, rules_of, scheme_of
 from mubiao.assessment.services import item_add, item_withdraw, scheme_save
@@ -42,7 +42,7 @@ _WRITE_ANSWERS = {400: _REFUSED, 401: _SIGN_IN, 403: _NOT_ADMIN}
 
 
 def _plan(pk: int) -> Plan:
-    return get_object_or_404(Plan, pk=min(pk, MAX_ID + 1))
+    return record_or_404(Plan, pk)
 
 
 def _answer_refusals(call: Any) -> Any:
@@ -322,7 +322,7 @@ class AssessmentItemWithdrawView(APIView):
         tags=["assessment"],
     )
     def post(self, request: Request, item_id: int) -> Response:
-        item = get_object_or_404(AssessmentItem, pk=min(item_id, MAX_ID + 1))
+        item = record_or_404(AssessmentItem, item_id)
         given = WithdrawSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         item = _answer_refusals(

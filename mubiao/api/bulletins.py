@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 from mubiao.accounts.permissions import Action, can, grants_for
 from mubiao.api.filters import RankingFilter, parse_filters
 from mubiao.api.permissions import API_PERMISSION_CLASSES, REPORTING_PERMISSION_CLASSES
+from mubiao.api.selectors import record_or_404
 from mubiao.exports.bulletin import bulletin_document
 from mubiao.exports.bulletin_docx import bulletin_docx
 from mubiao.exports.bulletin_pdf import FontsMissing, bulletin_pdf
@@ -29,7 +29,6 @@ from mubiao.exports.downloads import DOCX, PDF, document_response
 from mubiao.exports.models import Bulletin
 from mubiao.exports.services import BulletinFileDamaged, bulletin_file, draft_for, next_numbering
 from mubiao.plans.models import Plan
-from mubiao.plans.selectors import MAX_ID
 
 _FILE = OpenApiParameter("file", str, enum=["docx", "pdf"], default="docx", description="docx 或 pdf")
 _FILES = {
@@ -94,7 +93,7 @@ class PlanBulletinsView(APIView):
         tags=["bulletins"],
     )
     def get(self, request: Request, plan_id: int) -> Response:
-        plan = get_object_or_404(Plan, pk=min(plan_id, MAX_ID + 1))
+        plan = record_or_404(Plan, plan_id)
         return Response(BulletinSerializer(Bulletin.objects.filter(plan=plan), many=True).data)
 
 
@@ -113,7 +112,7 @@ class BulletinFileView(APIView):
         tags=["bulletins"],
     )
     def get(self, request: Request, bulletin_id: int) -> Any:
-        bulletin = get_object_or_404(Bulletin, pk=min(bulletin_id, MAX_ID + 1))
+        bulletin = record_or_404(Bulletin, bulletin_id)
         kind = _kind(request)
         try:
             content = bulletin_file(bulletin, kind)
@@ -145,7 +144,7 @@ class BulletinDraftView(APIView):
         tags=["bulletins"],
     )
     def get(self, request: Request, plan_id: int) -> Any:
-        plan = get_object_or_404(Plan, pk=min(plan_id, MAX_ID + 1))
+        plan = record_or_404(Plan, plan_id)
         if not can(grants_for(request.user), Action.ADMINISTER):
             raise PermissionDenied(_("只有管理员可以起草和签发通报"))
         filters = parse_filters(RankingFilter, request.query_params, context={"plan": plan})

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Model, Prefetch, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
 
 from mubiao.accounts.permissions import Viewer
 from mubiao.domain.names import squash
@@ -19,6 +22,8 @@ from mubiao.orgunits.models import OrgUnit, OrgUnitAlias
 from mubiao.plans.models import Indicator, Milestone, Plan, SourceFile, Target
 from mubiao.plans.selectors import MAX_ID
 from mubiao.reporting.selectors import ProgressRow, plan_progress, plan_scores
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 def plans_for_api() -> QuerySet[Plan]:
@@ -186,3 +191,12 @@ def plan_rankings(
         for number, rows in rows_by_indicator.items()
     ]
     return PlanRankings(plan, progress.year, progress.period, indicators, plan_scores(progress))
+
+
+def record_or_404(model: type[ModelT], pk: int) -> ModelT:
+    """The row with this id, or NotFound saying so as the API does elsewhere (Django's own words are English
+    and name the model class)."""
+    found = model._default_manager.filter(pk=min(pk, MAX_ID + 1)).first()
+    if found is None:
+        raise NotFound(_("编号为 {pk} 的{noun}不存在。").format(pk=pk, noun=model._meta.verbose_name))
+    return found

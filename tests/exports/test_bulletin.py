@@ -337,3 +337,11 @@ def test_bidirectional_overrides_and_line_separators_never_reach_a_bulletin(seed
         text=text.__class__(**{**vars(text), "issuer": "柳州市\u202e科技局", "title": "关于\u2028通报\u0085"}),
     )  # fmt: skip
     assert (bulletin.issuer, bulletin.title) == ("柳州市科技局", "关于 通报")
+
+
+def test_the_api_says_in_its_own_words_that_a_plan_or_bulletin_does_not_exist(client: Client) -> None:
+    missing_plan = client.get("/api/plans/999999/bulletins/")
+    missing_bulletin = client.get("/api/bulletins/99999999999999999999999/file/?file=pdf")
+
+    assert (missing_plan.status_code, missing_plan.json()["detail"]) == (404, "编号为 999999 的规划不存在。")
+    assert missing_bulletin.status_code == 404 and missing_bulletin.json()["detail"].endswith("的通报不存在。")
