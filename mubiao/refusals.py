@@ -83,6 +83,26 @@ TEXTS: dict[str, Promise] = {
     "bulletin_facts_changed": _(
         "起草后又有数据审核通过、更正或解锁，正文与附件可能不一致：请重新起草（已修改的文字请先另存）"
     ),
+    # decomposition (目标分解)
+    "decompose_total_off_step": _("%(year)s年%(level)s合计%(total)s不是%(step)s的整数倍：计数指标的合计须为整数"),
+    "decompose_floors_exceed_total": _(
+        "%(year)s年%(level)s：%(units)s个单位的下限与锁定值合计%(least)s，超过合计%(total)s——"
+        "须将合计提高%(raise)s，或降低下限、解除锁定"
+    ),
+    "decompose_bounds_below_total": _(
+        "%(year)s年%(level)s：各单位上限与锁定值合计只有%(most)s，达不到合计%(total)s——须将合计降低%(lower)s，或放宽上限"
+    ),
+    "decompose_stretch_below_committed": _(
+        "%(year)s年力争合计%(stretch)s低于确保合计%(committed)s：须将力争合计提高%(raise)s"
+    ),
+    "decompose_locks_stretch_below": _("%(unit)s%(year)s年锁定的力争值低于锁定的确保值"),
+    "decompose_milestone_unreached": _(
+        "到%(year)s年的%(level)s目标%(milestone)s，需要%(first)s—%(year)s年的合计至少达到%(milestone)s，"
+        "现为%(reached)s——须将合计提高%(raise)s，或降低该目标"
+    ),
+    "decompose_no_table": _("没有满足全部规则的整数分解表：请放宽下限、上限或锁定值"),
+    "decompose_check_total": _("求解结果未通过复核：%(year)s年%(level)s各单位之和不等于合计"),
+    "decompose_check_cell": _("求解结果未通过复核：%(unit)s%(year)s年%(level)s不满足规则"),
     # who and what
     "unit_not_in_plan": _("%(unit)s不是规划“%(plan)s”的填报单位"),
     "status_forbids_approved": _("已通过的数据不能%(action)s（%(what)s）；如需更正，请管理员解锁"),
