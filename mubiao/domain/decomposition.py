@@ -87,6 +87,7 @@ class Problem:
     step: Decimal = Decimal(1)  # 1 for counts, 0.01 for amounts
     floor: Decimal = ZERO  # every cell at least this
     floors: Mapping[str, Decimal] = field(default_factory=dict)  # unit → its own floor (a stock's last actual)
+    floors_after: int | None = None  # the units' own floors bind only after this year (the base year)
     bounds: Mapping[str, Decimal] = field(default_factory=dict)  # unit → at most this in any cell
     locks: Mapping[tuple[str, int, str], Decimal] = field(default_factory=dict)  # (unit, year, level) → value
     milestones: Sequence[tuple[int, str, Decimal]] = ()  # (year, level, value) the city must reach by then
@@ -94,7 +95,10 @@ class Problem:
     def total(self, level: str, year: int) -> Decimal:
         return self.totals[(level, year)]
 
-    def floor_of(self, unit: str) -> Decimal:
+    def floor_of(self, unit: str, year: int) -> Decimal:
+        """The least a unit's cell may hold in a year: the common floor, and from after the base year its own."""
+        if self.floors_after is not None and year <= self.floors_after:
+            return self.floor
         return max(self.floor, self.floors.get(unit, ZERO))
 
 
@@ -163,7 +167,7 @@ def obstacles(problem: Problem) -> list[Refusal]:
             found.append(Refusal("decompose_total_off_step", "totals", where | {"step": _plain(step)}))
         locked = {u: v for (u, y, lv), v in problem.locks.items() if y == year and lv == level}
         free = [u for u in problem.units if u not in locked]
-        least = sum((problem.floor_of(u) for u in free), ZERO) + sum(locked.values(), ZERO)
+        least = sum((problem.floor_of(u, year) for u in free), ZERO) + sum(locked.values(), ZERO)
         if least > total:
             found.append(
                 Refusal(
@@ -287,7 +291,7 @@ def ideals(problem: Problem) -> dict[tuple[str, int, str], _Ideal]:
             locked = {u: v for (u, y, lv), v in problem.locks.items() if y == year and lv == level}
             free = [u for u in problem.units if u not in locked]
             left = problem.total(level, year) - sum(locked.values(), ZERO)
-            low = {u: problem.floor_of(u) for u in free}
+            low = {u: problem.floor_of(u, year) for u in free}
             raised_from: set[str] = set()
             if level == "stretch":
                 for u in free:
@@ -373,7 +377,7 @@ def rule_breaks(problem: Problem, table: Mapping[tuple[str, int, str], Decimal])
         if summed != total:
             broken.append(Refusal("decompose_check_total", "", {"year": year, "level": Level(level).label}))
     for (unit, year, level), value in table.items():
-        if value % problem.step or (value < problem.floor_of(unit) and (unit, year, level) not in problem.locks):
+        if value % problem.step or (value < problem.floor_of(unit, year) and (unit, year, level) not in problem.locks):
             broken.append(
                 Refusal("decompose_check_cell", "", {"unit": unit, "year": year, "level": Level(level).label})
             )

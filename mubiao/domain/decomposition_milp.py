@@ -128,7 +128,7 @@ def _moved(
         if (lock := problem.locks.get((unit, year, level))) is not None:
             lower[i] = upper[i] = float(lock / step)
         else:
-            lower[i] = math.ceil(problem.floor_of(unit) / step)
+            lower[i] = math.ceil(problem.floor_of(unit, year) / step)
             if unit in problem.bounds:
                 upper[i] = math.floor(problem.bounds[unit] / step)
 

@@ -1,0 +1,91 @@
+"""A decomposition problem read from a plan: the city's totals, the milestones, the units and their base.
+
+The base is a year's approved year-end figures (`actual:2018`), or equal (`equal`); a stock's units keep
+their last approved level as a floor. The plan's own targets for the units are not read: the point is to
+find them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from mubiao.domain.decomposition import Problem, Share
+from mubiao.domain.numbers import is_count
+from mubiao.domain.periods import Period
+from mubiao.domain.values import IndicatorKind
+from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, Target
+from mubiao.reporting.models import ActualValue
+from mubiao.reporting.selectors import picked_actuals
+
+
+class DecompositionInputError(ValueError):
+    """The plan cannot give what the decomposition needs; the message says what, in Chinese."""
+
+
+@dataclass(frozen=True)
+class BaseChoice:
+    """Where the units' base comes from: a year's approved actuals, or nothing (equal shares)."""
+
+    year: int | None
+
+    @classmethod
+    def parse(cls, text: str) -> BaseChoice:
+        value = text.strip().lower()
+        if value in ("equal", "平均"):
+            return cls(None)
+        if value.startswith("actual:") and value[7:].isdigit() and len(value[7:]) == 4:
+            return cls(int(value[7:]))
+        raise DecompositionInputError(f"“{text}”不是基数的写法（应为 actual:2018 或 equal）")
+
+
+def problem_for(
+    plan: Plan,
+    indicator: Indicator,
+    *,
+    base: BaseChoice,
+    share: Share = Share.PROPORTIONAL,
+    floor: Decimal = Decimal(0),
+    locks: Mapping[tuple[str, int, str], Decimal] | None = None,
+) -> Problem:
+    """The problem of decomposing one indicator of a plan from its city totals."""
+    names = dict(PlanUnit.objects.filter(plan=plan).order_by("position").values_list("org_unit_id", "header_name"))
+    totals: dict[tuple[str, int], Decimal] = {
+        (level, year): value
+        for level, year, value in Target.objects.filter(
+            indicator=indicator, org_unit_id=plan.area_id, value__isnull=False
+        ).values_list("level", "year", "value")
+        if value is not None
+    }
+    if not totals:
+        raise DecompositionInputError(f"“{indicator.name}”没有全市合计目标，无从分解：请先填写全市各年的确保、力争目标")
+    kind = IndicatorKind(indicator.kind)
+    actuals: dict[str, Decimal] = {}
+    if base.year is not None:
+        official = ActualValue.objects.official().filter(indicator=indicator, org_unit_id__in=list(names))
+        picked = picked_actuals(official, base.year, Period.year_of(base.year), stocks_last_year=False)
+        for _, unit_id, year, value in picked:
+            if year == base.year:
+                actuals[names[unit_id]] = value
+        if not actuals:
+            raise DecompositionInputError(f"{base.year}年“{indicator.name}”没有审核通过的实际值，不能作为基数")
+    # A stock's units are not asked to fall below the level they had reached in the base year.
+    floors = dict(actuals) if kind is IndicatorKind.STOCK else {}
+    unknown = {unit for unit, _, _ in (locks or {})} - set(names.values())
+    if unknown:
+        raise DecompositionInputError(f"锁定的单位不在规划中：{'、'.join(sorted(unknown))}")
+    return Problem(
+        units=tuple(names.values()),
+        years=tuple(sorted({year for _, year in totals})),
+        totals=totals,
+        kind=kind,
+        base=actuals,
+        share=share,
+        step=Decimal(1) if is_count(indicator.unit_of_measure) else Decimal("0.01"),
+        floor=floor,
+        floors=floors,
+        floors_after=base.year,
+        locks=dict(locks or {}),
+        milestones=tuple(Milestone.objects.filter(indicator=indicator).values_list("year", "level", "value")),
+    )
