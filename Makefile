@@ -58,6 +58,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.progress
 	$(BIN)/python -m benchmarks.import_xlsx
 	$(BIN)/python -m benchmarks.export_xlsx
+	$(BIN)/python -m benchmarks.decompose
 
 lint: setup
 	$(BIN)/ruff check .
