@@ -17,6 +17,7 @@ from mubiao.api.assessment import (
     AssessmentScoresView,
 )
 from mubiao.api.bulletins import BulletinDraftView, BulletinFileView, PlanBulletinsView
+from mubiao.api.decomposition import DecompositionView
 from mubiao.api.permissions import DOCS_PERMISSION_CLASSES
 from mubiao.api.reporting import ActualViewSet, DueListView, EvidenceViewSet, ReviewQueueView
 from mubiao.api.views import IndicatorViewSet, OrgUnitViewSet, PlanViewSet, TargetViewSet
@@ -57,6 +58,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="assessment-item-withdraw",
     ),
     path("plans/<int:plan_id>/bulletins/", PlanBulletinsView.as_view(), name="plan-bulletins"),
+    path("plans/<int:plan_id>/decomposition/", DecompositionView.as_view(), name="plan-decomposition"),
     path("plans/<int:plan_id>/bulletin-draft/", BulletinDraftView.as_view(), name="plan-bulletin-draft"),
     path("bulletins/<int:bulletin_id>/file/", BulletinFileView.as_view(), name="bulletin-file"),
     path("reporting/due/", DueListView.as_view(), name="reporting-due"),

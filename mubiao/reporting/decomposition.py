@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from mubiao.domain.decomposition import Problem, Share
+from mubiao.domain.decomposition import Infeasible, Problem, Share, Solution
+from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import is_count
 from mubiao.domain.periods import Period
 from mubiao.domain.values import IndicatorKind
 from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, Target
+from mubiao.refusals import refusal_text
 from mubiao.reporting.models import ActualValue
 from mubiao.reporting.selectors import picked_actuals
 
@@ -89,3 +92,46 @@ def problem_for(
         locks=dict(locks or {}),
         milestones=tuple(Milestone.objects.filter(indicator=indicator).values_list("year", "level", "value")),
     )
+
+
+def answer_json(answer: Solution | Infeasible) -> dict[str, Any]:
+    """The answer as the command's --format json and the API give it."""
+    if isinstance(answer, Infeasible):
+        return {
+            "feasible": False,
+            "problems": [
+                {"code": r.code, "field": r.field, "params": dict(r.params), "message": refusal_text(r)}
+                for r in answer.problems
+            ],
+        }
+    return {
+        "feasible": True,
+        "cells": [
+            {
+                "unit": c.unit,
+                "year": c.year,
+                "level": c.level,
+                "base": decimal_to_json(c.base),
+                "share": decimal_to_json(c.share.quantize(Decimal("0.000001"))),
+                "ideal": decimal_to_json(c.ideal.quantize(Decimal("0.0001"))),
+                "value": decimal_to_json(c.value),
+                "tags": [t.value for t in c.tags],
+                "explanation": c.explanation(),
+            }
+            for c in answer.cells
+        ],
+        "rows": [
+            {
+                "unit": m.key,
+                "level": m.level,
+                "ideal": decimal_to_json(m.ideal.quantize(Decimal("0.0001"))),
+                "value": decimal_to_json(m.value),
+            }
+            for m in answer.rows
+        ],
+        "columns": [
+            {"year": int(m.key), "level": m.level, "ideal": decimal_to_json(m.ideal), "value": decimal_to_json(m.value)}
+            for m in answer.columns
+        ],
+        "divisors": {level: float(divisor) for level, divisor in answer.divisors.items()},
+    }

@@ -56,6 +56,9 @@ ASSESSMENT_PATHS = {
     "/api/bulletins/{bulletin_id}/file/": {"get"},
 }
 
+#: Decomposition: computed for any signed-in user, nothing written.
+DECOMPOSITION_PATHS = {"/api/plans/{plan_id}/decomposition/": {"post"}}
+
 
 @pytest.fixture
 def schema(api: APIClient) -> dict:
@@ -66,7 +69,8 @@ def schema(api: APIClient) -> dict:
 
 def test_the_schema_is_openapi_3_with_every_path_and_only_get_on_the_read_only_ones(schema: dict) -> None:
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == PATHS | set(REPORTING_PATHS) | set(ASSESSMENT_PATHS)
+    assert set(schema["paths"]) == PATHS | set(REPORTING_PATHS) | set(ASSESSMENT_PATHS) | set(DECOMPOSITION_PATHS)
+    assert {path: set(schema["paths"][path]) for path in DECOMPOSITION_PATHS} == DECOMPOSITION_PATHS
     assert {path: set(schema["paths"][path]) for path in ASSESSMENT_PATHS} == ASSESSMENT_PATHS
     assert {method for path in PATHS for method in schema["paths"][path]} == {"get"}
     assert {path: set(schema["paths"][path]) for path in REPORTING_PATHS} == REPORTING_PATHS

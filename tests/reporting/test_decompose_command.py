@@ -55,3 +55,29 @@ def test_a_lock_is_kept_and_a_bad_one_is_refused_in_words(seed_plan: Plan, capsy
     assert run("decompose", str(seed_plan.pk), "--indicator", "3", "--base", "actual:2030") == 2
     err = capsys.readouterr().err
     assert "不是锁定的写法" in err and "2030年“高新技术企业”没有审核通过的实际值" in err
+
+
+def test_the_api_gives_the_commands_answer_to_a_signed_in_user_and_names_bad_input(seed_plan: Plan, capsys) -> None:
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    url = f"/api/plans/{seed_plan.pk}/decomposition/"
+    body = {"indicator": "3", "base": "actual:2018", "locks": [{"unit": "三江", "year": 2019, "level": "确保",
+                                                                 "value": 9}]}  # fmt: skip
+    anonymous = APIClient().post(url, body, format="json")
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.create_user(username="planner", password="x-Long-enough-9"))
+    answer = client.post(url, body, format="json")
+    assert run("decompose", str(seed_plan.pk), "--indicator", "3", "--base", "actual:2018", "--lock",
+               "三江:2019:确保=9", "--format", "json") == 0  # fmt: skip
+    command = json.loads(capsys.readouterr().out)
+    bad_base = client.post(url, body | {"base": "last year"}, format="json")
+    infeasible = client.post(url, {"indicator": "1", "floor": 1}, format="json")
+    missing = client.post(url, body | {"indicator": "99"}, format="json")
+
+    assert anonymous.status_code == 401
+    assert answer.status_code == 200 and answer.json() == command
+    assert bad_base.status_code == 400 and "不是基数的写法" in bad_base.json()["non_field_errors"][0]
+    assert infeasible.status_code == 200 and infeasible.json()["feasible"] is False
+    assert infeasible.json()["problems"][0]["code"] == "decompose_floors_exceed_total"
+    assert missing.status_code == 404

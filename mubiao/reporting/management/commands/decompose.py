@@ -16,13 +16,12 @@ from rich.table import Table
 
 from mubiao.commands import MubiaoCommand, console, fail, print_json
 from mubiao.domain.decomposition import Infeasible, Share, Solution, solve
-from mubiao.domain.findings import decimal_to_json
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.values import Level
 from mubiao.plans.models import Indicator
 from mubiao.plans.selectors import PlanNotFound, plan_get
 from mubiao.refusals import refusal_text
-from mubiao.reporting.decomposition import BaseChoice, DecompositionInputError, problem_for
+from mubiao.reporting.decomposition import BaseChoice, DecompositionInputError, answer_json, problem_for
 
 LEVEL_NAMES = {"确保": "committed", "力争": "stretch", "committed": "committed", "stretch": "stretch"}
 
@@ -85,48 +84,6 @@ class Command(MubiaoCommand):
             for refusal in answer.problems:
                 self.stderr.write(refusal_text(refusal))
             raise SystemExit(1)
-
-
-def answer_json(answer: Solution | Infeasible) -> dict[str, Any]:
-    if isinstance(answer, Infeasible):
-        return {
-            "feasible": False,
-            "problems": [
-                {"code": r.code, "field": r.field, "params": dict(r.params), "message": refusal_text(r)}
-                for r in answer.problems
-            ],
-        }
-    return {
-        "feasible": True,
-        "cells": [
-            {
-                "unit": c.unit,
-                "year": c.year,
-                "level": c.level,
-                "base": decimal_to_json(c.base),
-                "share": decimal_to_json(c.share.quantize(Decimal("0.000001"))),
-                "ideal": decimal_to_json(c.ideal.quantize(Decimal("0.0001"))),
-                "value": decimal_to_json(c.value),
-                "tags": [t.value for t in c.tags],
-                "explanation": c.explanation(),
-            }
-            for c in answer.cells
-        ],
-        "rows": [
-            {
-                "unit": m.key,
-                "level": m.level,
-                "ideal": decimal_to_json(m.ideal.quantize(Decimal("0.0001"))),
-                "value": decimal_to_json(m.value),
-            }
-            for m in answer.rows
-        ],
-        "columns": [
-            {"year": int(m.key), "level": m.level, "ideal": decimal_to_json(m.ideal), "value": decimal_to_json(m.value)}
-            for m in answer.columns
-        ],
-        "divisors": {level: float(divisor) for level, divisor in answer.divisors.items()},
-    }
 
 
 def solution_table(indicator: Indicator, solution: Solution) -> Table:
