@@ -18,9 +18,15 @@ from rest_framework.views import APIView
 
 from mubiao.api.permissions import REPORTING_PERMISSION_CLASSES
 from mubiao.api.selectors import record_or_404
-from mubiao.domain.decomposition import Share, solve
+from mubiao.domain.decomposition import Share, Solution, solve
 from mubiao.plans.models import Indicator, Plan
-from mubiao.reporting.decomposition import BaseChoice, DecompositionInputError, answer_json, problem_for
+from mubiao.reporting.decomposition import (
+    BaseChoice,
+    DecompositionInputError,
+    answer_json,
+    findings_with,
+    problem_for,
+)
 
 LEVELS = {"确保": "committed", "力争": "stretch", "committed": "committed", "stretch": "stretch"}
 
@@ -87,4 +93,6 @@ class DecompositionView(APIView):
             )
         except DecompositionInputError as error:
             raise ValidationError({"non_field_errors": [str(error)]}) from error
-        return Response(answer_json(solve(problem)))
+        answer = solve(problem)
+        findings = findings_with(plan, indicator, answer) if isinstance(answer, Solution) else []
+        return Response(answer_json(answer, findings))

@@ -13,11 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from mubiao.domain.decomposition import Infeasible, Problem, Share, Solution
-from mubiao.domain.findings import decimal_to_json
+from mubiao.domain.findings import Finding, decimal_to_json
 from mubiao.domain.numbers import is_count
 from mubiao.domain.periods import Period
+from mubiao.domain.validation import validate_plan
 from mubiao.domain.values import IndicatorKind
 from mubiao.plans.models import Indicator, Milestone, Plan, PlanUnit, Target
+from mubiao.plans.selectors import plan_facts
 from mubiao.refusals import refusal_text
 from mubiao.reporting.models import ActualValue
 from mubiao.reporting.selectors import picked_actuals
@@ -64,17 +66,20 @@ def problem_for(
     if not totals:
         raise DecompositionInputError(f"“{indicator.name}”没有全市合计目标，无从分解：请先填写全市各年的确保、力争目标")
     kind = IndicatorKind(indicator.kind)
+    official = ActualValue.objects.official().filter(indicator=indicator, org_unit_id__in=list(names))
     actuals: dict[str, Decimal] = {}
     if base.year is not None:
-        official = ActualValue.objects.official().filter(indicator=indicator, org_unit_id__in=list(names))
-        picked = picked_actuals(official, base.year, Period.year_of(base.year), stocks_last_year=False)
-        for _, unit_id, year, value in picked:
-            if year == base.year:
-                actuals[names[unit_id]] = value
+        actuals = _year_end(official, base.year, names)
         if not actuals:
             raise DecompositionInputError(f"{base.year}年“{indicator.name}”没有审核通过的实际值，不能作为基数")
-    # A stock's units are not asked to fall below the level they had reached in the base year.
-    floors = dict(actuals) if kind is IndicatorKind.STOCK else {}
+    # A stock's units are not asked to fall below the level they had reached: the base year's, or else the
+    # latest year whose approved figures there are — whatever the shares are taken from.
+    floor_year = base.year
+    if kind is IndicatorKind.STOCK and floor_year is None:
+        floor_year = official.filter(period_kind="year").order_by("-year").values_list("year", flat=True).first()
+    floors = {}
+    if kind is IndicatorKind.STOCK and floor_year is not None:
+        floors = actuals if floor_year == base.year else _year_end(official, floor_year, names)
     unknown = {unit for unit, _, _ in (locks or {})} - set(names.values())
     if unknown:
         raise DecompositionInputError(f"锁定的单位不在规划中：{'、'.join(sorted(unknown))}")
@@ -88,13 +93,29 @@ def problem_for(
         step=Decimal(1) if is_count(indicator.unit_of_measure) else Decimal("0.01"),
         floor=floor,
         floors=floors,
-        floors_after=base.year,
+        floors_after=floor_year,
         locks=dict(locks or {}),
         milestones=tuple(Milestone.objects.filter(indicator=indicator).values_list("year", "level", "value")),
     )
 
 
-def answer_json(answer: Solution | Infeasible) -> dict[str, Any]:
+def _year_end(official: Any, year: int, names: Mapping[int, str]) -> dict[str, Decimal]:
+    """Each unit's approved figure for a year (the annual one, or the one that ends it)."""
+    picked = picked_actuals(official, year, Period.year_of(year), stocks_last_year=False)
+    return {names[unit_id]: value for _, unit_id, picked_year, value in picked if picked_year == year}
+
+
+def findings_with(plan: Plan, indicator: Indicator, solution: Solution) -> list[Finding]:
+    """mubiao's own validation of the plan as it would be with this indicator's units decomposed: the findings
+    about this indicator (an empty list: the table passes every rule)."""
+    facts = plan_facts(plan)
+    key = str(indicator.pk)
+    for cell in solution.cells:
+        facts.cells[(key, cell.unit, cell.year, cell.level)] = cell.value
+    return [finding for finding in validate_plan(facts) if finding.indicator_number == indicator.number]
+
+
+def answer_json(answer: Solution | Infeasible, findings: list[Finding] | None = None) -> dict[str, Any]:
     """The answer as the command's --format json and the API give it."""
     if isinstance(answer, Infeasible):
         return {
@@ -134,4 +155,5 @@ def answer_json(answer: Solution | Infeasible) -> dict[str, Any]:
             for m in answer.columns
         ],
         "divisors": {level: float(divisor) for level, divisor in answer.divisors.items()},
+        "findings": [finding.as_dict() for finding in findings or []],
     }

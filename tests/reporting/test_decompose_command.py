@@ -81,3 +81,15 @@ def test_the_api_gives_the_commands_answer_to_a_signed_in_user_and_names_bad_inp
     assert infeasible.status_code == 200 and infeasible.json()["feasible"] is False
     assert infeasible.json()["problems"][0]["code"] == "decompose_floors_exceed_total"
     assert missing.status_code == 404
+
+
+def test_each_seed_indicator_decomposes_with_no_findings_or_names_what_must_change(seed_plan: Plan, capsys) -> None:
+    for number in ("2", "3", "4"):
+        assert run("decompose", str(seed_plan.pk), "--indicator", number, "--format", "json") == 0
+        answer = json.loads(capsys.readouterr().out)
+        assert (answer["feasible"], answer["findings"]) == (True, []), number
+    assert run("decompose", str(seed_plan.pk), "--indicator", "1") == 1
+    assert (
+        "到2020年的确保目标12，需要2018—2020年的合计至少达到12，现为10——须将合计提高2，或降低该目标"
+        in capsys.readouterr().err
+    )

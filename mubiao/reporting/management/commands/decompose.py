@@ -21,7 +21,13 @@ from mubiao.domain.values import Level
 from mubiao.plans.models import Indicator
 from mubiao.plans.selectors import PlanNotFound, plan_get
 from mubiao.refusals import refusal_text
-from mubiao.reporting.decomposition import BaseChoice, DecompositionInputError, answer_json, problem_for
+from mubiao.reporting.decomposition import (
+    BaseChoice,
+    DecompositionInputError,
+    answer_json,
+    findings_with,
+    problem_for,
+)
 
 LEVEL_NAMES = {"确保": "committed", "力争": "stretch", "committed": "committed", "stretch": "stretch"}
 
@@ -76,10 +82,17 @@ class Command(MubiaoCommand):
         except (DecompositionInputError, InvalidOperation) as error:
             fail(str(error) if isinstance(error, DecompositionInputError) else f"下限“{options['floor']}”不是数值")
         answer = solve(problem)
+        findings = findings_with(plan, indicator, answer) if isinstance(answer, Solution) else []
         if options["format"] == "json":
-            print_json(answer_json(answer))
+            print_json(answer_json(answer, findings))
         elif isinstance(answer, Solution):
             console().print(solution_table(indicator, answer))
+            if findings:
+                console().print(f"校验：{len(findings)}个问题", markup=False)
+                for finding in findings:
+                    console().print(f"  {finding.message}", markup=False)
+            else:
+                console().print("校验：分解结果通过全部规则，没有问题", markup=False)
         if isinstance(answer, Infeasible):
             for refusal in answer.problems:
                 self.stderr.write(refusal_text(refusal))
