@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mubiao.domain.decomposition import Problem
@@ -33,6 +33,32 @@ def integer_table(
     HiGHS solves at once even for thousands of units since its relaxation is nearly always whole — and only
     when that cannot meet every rule, the full one, where a cell may move further."""
     return _rounded(problem, keys, ideal, rows) or _moved(problem, keys, ideal, rows)
+
+
+class _Constraints:
+    """Linear constraints gathered row by row, then handed to HiGHS as one sparse matrix."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.columns: list[int] = []
+        self.data: list[float] = []
+        self.low: list[float] = []
+        self.high: list[float] = []
+
+    def add(self, cells: Sequence[int], coefficients: Sequence[float], at_least: float, at_most: float) -> None:
+        """at_least ≤ Σ coefficient × variable ≤ at_most."""
+        self.rows.extend([len(self.low)] * len(cells))
+        self.columns.extend(cells)
+        self.data.extend(coefficients)
+        self.low.append(at_least)
+        self.high.append(at_most)
+
+    def linear(self, variables: int) -> Any:
+        from scipy.optimize import LinearConstraint
+        from scipy.sparse import coo_array
+
+        matrix = coo_array((self.data, (self.rows, self.columns)), shape=(len(self.low), variables)).tocsr()
+        return LinearConstraint(matrix, self.low, self.high)
 
 
 def _ties(problem: Problem, keys: Sequence[tuple[str, int, str]]) -> tuple[list[float], list[float]]:
@@ -56,8 +82,7 @@ def _rounded(
     """Each cell its ideal rounded down (z = 0) or up (z = 1): minimise Σ z × (1 − 2 × fraction) under the
     totals and 力争 ≥ 确保; None when that cannot hold."""
     import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_array
+    from scipy.optimize import Bounds, milp
 
     n = len(keys)
     index = {key: i for i, key in enumerate(keys)}
@@ -66,38 +91,25 @@ def _rounded(
     up, down = _ties(problem, keys)
     cost = np.array([1 - 2 * f + u - d for f, u, d in zip(fraction, up, down, strict=True)])
     upper = np.array([0.0 if key in problem.locks or f == 0 else 1.0 for key, f in zip(keys, fraction, strict=True)])
-    rows_i: list[int] = []
-    cols_i: list[int] = []
-    low: list[float] = []
-    high: list[float] = []
-
-    def constraint(cells: Sequence[int], coefficients: Sequence[float], at_least: float, at_most: float) -> None:
-        row = len(low)
-        rows_i.extend([row] * len(cells))
-        cols_i.extend(cells)
-        data.extend(coefficients)
-        low.append(at_least)
-        high.append(at_most)
-
-    data: list[float] = []
+    constraints = _Constraints()
     step = problem.step
     for (level, year), total in problem.totals.items():
         cells = [index[(u, year, level)] for u in problem.units]
         need = float(total / step) - sum(base[c] for c in cells)
-        constraint(cells, [1.0] * len(cells), need, need)
+        constraints.add(cells, [1.0] * len(cells), need, need)
     for (unit, level), seats in rows.items():
         cells = [index[(unit, y, level)] for y in problem.years if (unit, y, level) in index]
         need = seats - sum(base[c] for c in cells)
-        constraint(cells, [1.0] * len(cells), need, need)
+        constraints.add(cells, [1.0] * len(cells), need, need)
     for i, (unit, year, level) in enumerate(keys):
         if level == "stretch" and (c := index.get((unit, year, "committed"))) is not None:
             # base_s + z_s ≥ base_c + z_c
-            constraint((i, c), (1.0, -1.0), base[c] - base[i], np.inf)
+            constraints.add((i, c), (1.0, -1.0), base[c] - base[i], np.inf)
     result = milp(
         cost,
         integrality=np.ones(n),
         bounds=Bounds(np.zeros(n), upper),
-        constraints=LinearConstraint(coo_array((data, (rows_i, cols_i)), shape=(len(low), n)).tocsr(), low, high),
+        constraints=constraints.linear(n),
         options={"time_limit": TIME_LIMIT_SECONDS},
     )
     if not result.success or result.x is None:
@@ -113,8 +125,7 @@ def _moved(
 ) -> dict[tuple[str, int, str], int] | None:
     """The full programme: a cell may move beyond its rounding, at a cost of its distance from the ideal."""
     import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_array
+    from scipy.optimize import Bounds, milp
 
     n = len(keys)
     index = {key: i for i, key in enumerate(keys)}
@@ -132,41 +143,24 @@ def _moved(
             if unit in problem.bounds:
                 upper[i] = math.floor(problem.bounds[unit] / step)
 
-    rows_i: list[int] = []
-    cols_i: list[int] = []
-    data: list[float] = []
-    low: list[float] = []
-    high: list[float] = []
-
-    def constraint(terms: Sequence[tuple[int, float]], at_least: float, at_most: float) -> None:
-        row = len(low)
-        for column, coefficient in terms:
-            rows_i.append(row)
-            cols_i.append(column)
-            data.append(coefficient)
-        low.append(at_least)
-        high.append(at_most)
-
+    constraints = _Constraints()
     for i, key in enumerate(keys):
         value = float(ideal[key])
-        constraint(((i, 1.0), (n + i, -1.0), (2 * n + i, 1.0)), value, value)
+        constraints.add((i, n + i, 2 * n + i), (1.0, -1.0, 1.0), value, value)
     for (level, year), total in problem.totals.items():
-        in_steps = float(total / step)
-        constraint([(index[(u, year, level)], 1.0) for u in problem.units], in_steps, in_steps)
+        cells = [index[(u, year, level)] for u in problem.units]
+        constraints.add(cells, [1.0] * len(cells), float(total / step), float(total / step))
     for (unit, level), seats in rows.items():
         cells = [index[(unit, y, level)] for y in problem.years if (unit, y, level) in index]
-        constraint([(c, 1.0) for c in cells], float(seats), float(seats))
+        constraints.add(cells, [1.0] * len(cells), float(seats), float(seats))
     for i, (unit, year, level) in enumerate(keys):
         if level == "stretch" and (committed := index.get((unit, year, "committed"))) is not None:
-            constraint(((i, 1.0), (committed, -1.0)), 0.0, np.inf)
-
-    matrix = coo_array((data, (rows_i, cols_i)), shape=(len(low), 3 * n)).tocsr()
-    integrality = np.concatenate([np.ones(n), np.zeros(2 * n)])
+            constraints.add((i, committed), (1.0, -1.0), 0.0, np.inf)
     result = milp(
         cost,
-        integrality=integrality,
+        integrality=np.concatenate([np.ones(n), np.zeros(2 * n)]),
         bounds=Bounds(lower, upper),
-        constraints=LinearConstraint(matrix, np.array(low), np.array(high)),
+        constraints=constraints.linear(3 * n),
         options={"time_limit": TIME_LIMIT_SECONDS},
     )
     if not result.success or result.x is None:

@@ -174,3 +174,14 @@ def test_any_table_meets_the_totals_floors_locks_and_stretch_rule_or_says_why_no
             assert cell.value >= table[(cell.unit, cell.year, "committed")]
         if not {Tag.MOVED, Tag.LOCKED, Tag.STRETCH_RAISED} & set(cell.tags):
             assert cell.value in (math.floor(cell.ideal), math.ceil(cell.ideal))
+
+
+def test_the_full_programme_finds_the_same_table_as_the_rounding_one_where_rounding_suffices() -> None:
+    from mubiao.domain.decomposition import LEVELS, ideals
+    from mubiao.domain.decomposition_milp import _moved, _rounded
+
+    ideal = ideals(HIGH_TECH)
+    keys = [(u, y, lv) for lv in LEVELS for y in YEARS for u in UNITS]
+    values = {k: ideal[k].value for k in keys}
+    rounded, moved = _rounded(HIGH_TECH, keys, values, {}), _moved(HIGH_TECH, keys, values, {})
+    assert rounded is not None and rounded == moved
