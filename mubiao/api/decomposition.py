@@ -35,7 +35,7 @@ class LockSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=100, help_text="单位（表中的名称）")
     year = serializers.IntegerField(min_value=1900, max_value=2200)
     level = serializers.CharField(max_length=10, help_text="committed/stretch 或 确保/力争")
-    value = serializers.DecimalField(max_digits=20, decimal_places=4)
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, min_value=Decimal(0))
 
     def validate_level(self, value: str) -> str:
         if value.strip() not in LEVELS:

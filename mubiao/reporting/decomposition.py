@@ -83,9 +83,12 @@ def problem_for(
     unknown = {unit for unit, _, _ in (locks or {})} - set(names.values())
     if unknown:
         raise DecompositionInputError(f"锁定的单位不在规划中：{'、'.join(sorted(unknown))}")
+    years = {year for _, year in totals}
+    if outside := sorted({year for _, year, _ in (locks or {})} - years):
+        raise DecompositionInputError(f"锁定的年份没有全市合计目标：{'、'.join(map(str, outside))}")
     return Problem(
         units=tuple(names.values()),
-        years=tuple(sorted({year for _, year in totals})),
+        years=tuple(sorted(years)),
         totals=totals,
         kind=kind,
         base=actuals,

@@ -93,3 +93,12 @@ def test_each_seed_indicator_decomposes_with_no_findings_or_names_what_must_chan
         "到2020年的确保目标12，需要2018—2020年的合计至少达到12，现为10——须将合计提高2，或降低该目标"
         in capsys.readouterr().err
     )
+
+
+def test_a_floor_that_is_not_a_number_at_least_zero_is_refused_in_words(seed_plan: Plan, capsys) -> None:
+    for floor in ("abc", "NaN", "-1", "Infinity"):
+        assert run("decompose", str(seed_plan.pk), "--indicator", "3", "--floor", floor) == 2
+    assert capsys.readouterr().err.count("须为不小于0的数值") == 4
+    assert run("decompose", str(seed_plan.pk), "--indicator", "3", "--lock", "三江:2019:确保=NaN") == 2
+    assert run("decompose", str(seed_plan.pk), "--indicator", "3", "--lock", "三江:2031:确保=1") == 2
+    assert "锁定的年份没有全市合计目标：2031" in capsys.readouterr().err

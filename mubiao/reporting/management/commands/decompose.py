@@ -37,7 +37,10 @@ def parse_lock(text: str) -> tuple[tuple[str, int, str], Decimal]:
     try:
         where, value = text.rsplit("=", 1)
         unit, year, level = where.split(":")
-        return (unit.strip(), int(year), LEVEL_NAMES[level.strip()]), Decimal(value.strip())
+        number = Decimal(value.strip())
+        if not number.is_finite() or number < 0:
+            raise ValueError(value)
+        return (unit.strip(), int(year), LEVEL_NAMES[level.strip()]), number
     except (ValueError, KeyError, InvalidOperation):
         raise DecompositionInputError(
             f"“{text}”不是锁定的写法（应为 单位:年份:确保或力争=数值，如 柳南:2019:确保=12）"
@@ -71,6 +74,8 @@ class Command(MubiaoCommand):
             fail(f"规划中没有序号为{options['indicator']}的指标")
         try:
             floor = Decimal(str(options["floor"]))
+            if not floor.is_finite() or floor < 0:
+                raise InvalidOperation(options["floor"])
             problem = problem_for(
                 plan,
                 indicator,
@@ -80,7 +85,11 @@ class Command(MubiaoCommand):
                 locks=dict(parse_lock(text) for text in options["lock"]),
             )
         except (DecompositionInputError, InvalidOperation) as error:
-            fail(str(error) if isinstance(error, DecompositionInputError) else f"下限“{options['floor']}”不是数值")
+            fail(
+                str(error)
+                if isinstance(error, DecompositionInputError)
+                else f"下限“{options['floor']}”须为不小于0的数值"
+            )
         answer = solve(problem)
         findings = findings_with(plan, indicator, answer) if isinstance(answer, Solution) else []
         if options["format"] == "json":
