@@ -166,6 +166,10 @@ def take_assessment(browser: Browser, base_url: str, plan_url: str, out: Path) -
     shoot(page, out / "bulletin-draft.png")
     page.goto(plan_url + "bulletins/")
     shoot(page, out / "bulletins.png")
+    page.goto(plan_url + "indicators/3/decompose/?base=actual:2018&lock=三江:2019:committed=9")
+    shoot(page, out / "decompose.png")
+    page.goto(plan_url + "indicators/1/decompose/?floor=1")
+    shoot(page, out / "decompose-infeasible.png")
     page.context.close()
 
 

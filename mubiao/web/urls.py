@@ -34,6 +34,13 @@ urlpatterns += [
     path("assessment-items/<int:item_id>/evidence/", views_assessment.assessment_evidence, name="assessment_evidence"),
 ]
 
+# The decomposition workspace (mubiao.web.views_decompose): a city's totals split into the units' targets.
+from mubiao.web import views_decompose  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:plan_id>/indicators/<str:number>/decompose/", views_decompose.decompose, name="decompose"),
+]
+
 # Bulletins (mubiao.web.views_bulletins): the issued ones, and the draft an administrator edits and issues.
 from mubiao.web import views_bulletins  # noqa: E402
 

@@ -1,0 +1,173 @@
+"""The decomposition workspace: an indicator's city totals split into the units' targets, in the browser.
+
+The page takes its inputs from the address (method, base, floor, locks), so every table it shows can be
+bookmarked and compared; clicking a cell locks it at its value, a lock's × frees it, and the table is solved
+again on every change. Nothing is written yet: publishing a table as the plan's next revision is to come.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from mubiao.domain.decomposition import Infeasible, Share, Solution, solve
+from mubiao.domain.numbers import format_decimal
+from mubiao.domain.values import Level
+from mubiao.plans.models import Indicator
+from mubiao.refusals import refusal_text
+from mubiao.reporting.decomposition import BaseChoice, DecompositionInputError, findings_with, problem_for
+from mubiao.reporting.models import ActualValue
+from mubiao.web.views import _plan_or_404
+
+LEVEL_NAMES = {"committed": "committed", "stretch": "stretch", "确保": "committed", "力争": "stretch"}
+
+
+@dataclass(frozen=True)
+class GridCell:
+    value: str
+    tag: str  # the first reason: the cell's colour
+    explanation: str
+    lock_query: str  # the address that locks (or frees) this cell at its value
+    locked: bool
+
+
+@dataclass(frozen=True)
+class GridRow:
+    unit: str
+    level: str
+    cells: list[GridCell | None]
+    total: str
+    ideal_total: str
+
+
+def _locks(values: list[str]) -> dict[tuple[str, int, str], Decimal]:
+    locks: dict[tuple[str, int, str], Decimal] = {}
+    for text in values:
+        try:
+            where, value = text.rsplit("=", 1)
+            unit, year, level = where.split(":")
+            number = Decimal(value)
+            if not number.is_finite() or number < 0 or level not in LEVEL_NAMES:
+                raise ValueError(text)
+            locks[(unit, int(year), LEVEL_NAMES[level])] = number
+        except (ValueError, InvalidOperation):
+            raise DecompositionInputError(_("“%(text)s”不是锁定的写法") % {"text": text[:60]}) from None
+    return locks
+
+
+def _query(method: str, base: str, floor: str, locks: dict[tuple[str, int, str], Decimal]) -> str:
+    pairs = [("method", method), ("base", base), ("floor", floor)]
+    pairs += [("lock", f"{u}:{y}:{lv}={format_decimal(v)}") for (u, y, lv), v in locks.items()]
+    return "?" + urlencode(pairs)
+
+
+@login_required
+@require_safe
+def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    indicator = Indicator.objects.filter(plan=plan, number=number).first()
+    if indicator is None:
+        raise Http404(_("规划中没有序号为%(number)s的指标") % {"number": number})
+    method = request.GET.get("method", Share.PROPORTIONAL.value)
+    base_text = request.GET.get("base", "equal")
+    floor_text = request.GET.get("floor", "0").strip() or "0"
+    base_years = sorted(
+        set(
+            ActualValue.objects.official()
+            .filter(indicator=indicator, period_kind="year")
+            .values_list("year", flat=True)
+        )
+    )
+    context: dict[str, object] = {
+        "plan": plan,
+        "indicator": indicator,
+        "method": method,
+        "methods": [
+            (s.value, label)
+            for s, label in zip(Share, (_("按基数同比例"), _("平均"), _("同比例与平均各半（低基数托底）")), strict=True)
+        ],
+        "base": base_text,
+        "bases": [("equal", _("不用基数（平均）"))]
+        + [(f"actual:{y}", _("%(year)s年审核通过的实际值") % {"year": y}) for y in base_years],
+        "floor": floor_text,
+    }
+    try:
+        if method not in {s.value for s in Share}:
+            raise DecompositionInputError(_("“%(text)s”不是分解方法") % {"text": method[:20]})
+        floor = Decimal(floor_text)
+        if not floor.is_finite() or floor < 0:
+            raise InvalidOperation(floor_text)
+        locks = _locks(request.GET.getlist("lock"))
+        problem = problem_for(
+            plan, indicator, base=BaseChoice.parse(base_text), share=Share(method), floor=floor, locks=locks
+        )
+    except InvalidOperation:
+        context["error"] = _("下限“%(text)s”须为不小于0的数值") % {"text": floor_text[:20]}
+        return render(request, "web/decompose.html", context, status=400)
+    except DecompositionInputError as error:
+        context["error"] = str(error)
+        return render(request, "web/decompose.html", context, status=400)
+    answer = solve(problem)
+    context["locks"] = [
+        (
+            f"{u} {y}年 {Level(lv).label} = {format_decimal(v)}",
+            _query(method, base_text, floor_text, {k: w for k, w in locks.items() if k != (u, y, lv)}),
+        )
+        for (u, y, lv), v in locks.items()
+    ]
+    if isinstance(answer, Infeasible):
+        context["problems"] = [refusal_text(refusal) for refusal in answer.problems]
+        return render(request, "web/decompose.html", context)
+    context |= _grid(answer, method, base_text, floor_text, locks)
+    context["findings"] = [finding.message for finding in findings_with(plan, indicator, answer)]
+    return render(request, "web/decompose.html", context)
+
+
+def _grid(
+    answer: Solution, method: str, base: str, floor: str, locks: dict[tuple[str, int, str], Decimal]
+) -> dict[str, object]:
+    years = sorted({cell.year for cell in answer.cells})
+    by_key = {(c.unit, c.year, c.level): c for c in answer.cells}
+    margins = {(m.key, m.level): m for m in answer.rows}
+    rows: list[GridRow] = []
+    for unit in dict.fromkeys(cell.unit for cell in answer.cells):
+        for level in ("committed", "stretch"):
+            cells: list[GridCell | None] = []
+            for year in years:
+                cell = by_key.get((unit, year, level))
+                if cell is None:
+                    cells.append(None)
+                    continue
+                key = (unit, year, level)
+                toggled = {k: v for k, v in locks.items() if k != key} if key in locks else locks | {key: cell.value}
+                cells.append(
+                    GridCell(
+                        value=format_decimal(cell.value),
+                        tag=cell.tags[0].value if cell.tags else "",
+                        explanation=cell.explanation(),
+                        lock_query=_query(method, base, floor, toggled),
+                        locked=key in locks,
+                    )
+                )
+            if not any(cells):
+                continue
+            margin = margins.get((unit, level))
+            rows.append(
+                GridRow(
+                    unit=unit,
+                    level=Level(level).label,
+                    cells=cells,
+                    total=format_decimal(margin.value) if margin else "",
+                    ideal_total=str(margin.ideal.quantize(Decimal("0.01"))) if margin else "",
+                )
+            )
+    columns = [(m.key, Level(m.level).label, format_decimal(m.value)) for m in answer.columns]
+    return {"years": years, "rows": rows, "columns": columns, "flow": bool(answer.divisors),
+            "divisors": {Level(k).label: f"{float(v):.4f}" for k, v in answer.divisors.items()}}  # fmt: skip
