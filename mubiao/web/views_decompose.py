@@ -97,6 +97,8 @@ def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
         "bases": [("equal", _("不用基数（平均）"))]
         + [(f"actual:{y}", _("%(year)s年审核通过的实际值") % {"year": y}) for y in base_years],
         "floor": floor_text,
+        "units": list(plan.plan_units.order_by("position").values_list("header_name", flat=True)),
+        "plan_years": list(plan.years),
     }
     try:
         if method not in {s.value for s in Share}:
@@ -104,7 +106,9 @@ def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
         floor = Decimal(floor_text)
         if not floor.is_finite() or floor < 0:
             raise InvalidOperation(floor_text)
-        locks = _locks(request.GET.getlist("lock"))
+        typed = [request.GET.get(f"lock_{part}", "").strip() for part in ("unit", "year", "level", "value")]
+        extra = [f"{typed[0]}:{typed[1]}:{typed[2]}={typed[3]}"] if all(typed) else []
+        locks = _locks(request.GET.getlist("lock") + extra)  # a value typed into the lock form joins the rest
         problem = problem_for(
             plan, indicator, base=BaseChoice.parse(base_text), share=Share(method), floor=floor, locks=locks
         )
@@ -118,6 +122,7 @@ def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
     context["locks"] = [
         (
             f"{u} {y}年 {Level(lv).label} = {format_decimal(v)}",
+            f"{u}:{y}:{lv}={format_decimal(v)}",  # as the address carries it
             _query(method, base_text, floor_text, {k: w for k, w in locks.items() if k != (u, y, lv)}),
         )
         for (u, y, lv), v in locks.items()

@@ -47,3 +47,19 @@ def test_what_no_table_can_meet_is_named_and_bad_input_is_refused_in_words(seed_
     assert bad_lock.status_code == 400 and "不是锁定的写法" in bad_lock.content.decode()
     assert Client().get(url).status_code == 302  # to the sign-in page
     assert planner.get(reverse("web:decompose", args=[seed_plan.pk, "99"])).status_code == 404
+
+
+def test_a_value_typed_into_the_lock_form_joins_the_locks_the_form_carries_on(seed_plan: Plan, planner: Client) -> None:
+    url = reverse("web:decompose", args=[seed_plan.pk, "3"])
+    first = planner.get(url, {"base": "actual:2018", "lock_unit": "三江", "lock_year": "2019",
+                              "lock_level": "committed", "lock_value": "9"})  # fmt: skip
+    page = parse(first)
+    carried = page.xpath("//form[@id='lock-form']/input[@name='lock']/@value")
+    second = parse(planner.get(url, {"base": "actual:2018", "lock": carried, "lock_unit": "柳南", "lock_year": "2020",
+                                     "lock_level": "stretch", "lock_value": "70"}))  # fmt: skip
+
+    assert carried == ["三江:2019:committed=9"]
+    locks = text_of(second.xpath("//p[@class='locks']")[0])
+    assert "三江 2019年 确保 = 9" in locks and "柳南 2020年 力争 = 70" in locks
+    (cell,) = second.xpath("//table[contains(@class,'decompose-grid')]//tr[th='柳南'][td='力争']/td[4]")
+    assert text_of(cell) == "70" and "locked" in cell.get("class")
