@@ -21,14 +21,13 @@ from mubiao.api.selectors import record_or_404
 from mubiao.domain.decomposition import Share, Solution, solve
 from mubiao.plans.models import Indicator, Plan
 from mubiao.reporting.decomposition import (
+    LEVEL_NAMES,
     BaseChoice,
     DecompositionInputError,
     answer_json,
     findings_with,
     problem_for,
 )
-
-LEVELS = {"确保": "committed", "力争": "stretch", "committed": "committed", "stretch": "stretch"}
 
 
 class LockSerializer(serializers.Serializer):
@@ -38,9 +37,9 @@ class LockSerializer(serializers.Serializer):
     value = serializers.DecimalField(max_digits=20, decimal_places=4, min_value=Decimal(0))
 
     def validate_level(self, value: str) -> str:
-        if value.strip() not in LEVELS:
+        if value.strip() not in LEVEL_NAMES:
             raise serializers.ValidationError(_("须为 committed、stretch、确保 或 力争"))
-        return LEVELS[value.strip()]
+        return LEVEL_NAMES[value.strip()]
 
 
 class DecompositionRequestSerializer(serializers.Serializer):

@@ -34,10 +34,12 @@ def scheme_of(plan: Plan) -> AssessmentScheme | None:
     return AssessmentScheme.objects.filter(plan=plan).first()
 
 
-def rules_of(plan: Plan, scheme: AssessmentScheme | None = None) -> Rules:
-    """The plan's rules: its scheme where one is stored, the defaults elsewhere; every indicator has points."""
+def rules_of(plan: Plan, scheme: AssessmentScheme | None = None, weights: dict[str, Decimal] | None = None) -> Rules:
+    """The plan's rules: its scheme where one is stored, the defaults elsewhere; every indicator has points.
+    `weights` (indicator number → weight, in table order) when the caller has read the indicators already."""
     scheme = scheme if scheme is not None else scheme_of(plan)
-    weights = dict(Indicator.objects.filter(plan=plan).order_by("position", "id").values_list("number", "weight"))
+    if weights is None:
+        weights = dict(Indicator.objects.filter(plan=plan).order_by("position", "id").values_list("number", "weight"))
     points = default_points(weights)
     if scheme is None:
         return Rules(points=points)
@@ -81,8 +83,7 @@ class PlanAssessment:
 
 
 def _figure(row: ProgressRow, direction: Direction) -> Figure:
-    # At the year's end the whole committed target is expected (progress leaves `expected` out there).
-    expected = row.expected if row.expected is not None else row.committed
+    expected = row.due
     if row.actual is None:
         return Figure(None, expected, None)
     if expected == 0:  # a step schedule that expects nothing yet: on schedule, whatever was done
@@ -99,7 +100,7 @@ def _unit_figures(progress: PlanProgress, directions: dict[str, Direction]) -> d
         mine = figures.setdefault(row.unit, {})  # every unit appears, with or without targets
         if row.committed:
             mine[row.indicator_number] = _figure(row, directions[row.indicator_number])
-    return dict(figures)
+    return figures
 
 
 def _items(plan: Plan, period: Period, names: dict[int, str]) -> list[Item]:
@@ -128,11 +129,13 @@ def plan_assessment(
     if progress is None:
         progress = plan_progress(plan, year=year, period=period, viewer=viewer, include_pending=include_pending)
     indicators = list(
-        Indicator.objects.filter(plan=plan).order_by("position", "id").values_list("number", "name", "direction")
+        Indicator.objects.filter(plan=plan)
+        .order_by("position", "id")
+        .values_list("number", "name", "direction", "weight")
     )
-    directions = {number: Direction(direction) for number, _, direction in indicators}
-    titles = {number: name for number, name, _ in indicators}
-    rules = rules_of(plan)
+    directions = {number: Direction(direction) for number, _, direction, _ in indicators}
+    titles = {number: name for number, name, _, _ in indicators}
+    rules = rules_of(plan, weights={number: weight for number, _, _, weight in indicators})
     names = dict(plan.plan_units.values_list("org_unit_id", "header_name"))
     before = previous_period(progress.period)
     previous: Period | None = None

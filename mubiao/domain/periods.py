@@ -61,6 +61,13 @@ class Period:
         return self.number
 
     @property
+    def year_to_date_label(self) -> str:
+        """2020年1—6月, or 2020年 for the year itself — as a bulletin and a progress sheet name a period."""
+        if self.kind is PeriodKind.YEAR:
+            return f"{self.year}年"
+        return f"{self.year}年1—{self.end_month}月"
+
+    @property
     def label(self) -> str:
         if self.kind is PeriodKind.YEAR:
             return f"{self.year}年"

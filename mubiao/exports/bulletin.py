@@ -128,16 +128,11 @@ def bulletin_facts(
     sheet = progress_sheet(plan, year=year, period=period, today=made_on)
     assessment = plan_assessment(plan, year=year, period=sheet.period, previous_ranks=previous_ranks)
     if previous_ranks is None:
-        comparison = _period_label(assessment.previous) if assessment.previous else ""
+        comparison = assessment.previous.year_to_date_label if assessment.previous else ""
     # A unit without a target on an indicator is not named for not reporting it.
     targeted = {(section.number, row.unit) for section in sheet.sections for row in section.rows if row.has_target}
     overdue = overdue_until(plan=plan, period=sheet.period, today=made_on, targeted=targeted)
     return BulletinFacts(plan, sheet, assessment, comparison, overdue, made_on)
-
-
-def _period_label(period: Period) -> str:
-    end = period.end_month
-    return f"{period.year}年" if end == 12 and period.number == 0 else f"{period.year}年1—{end}月"
 
 
 def default_issuer(plan: Plan) -> str:
@@ -154,8 +149,9 @@ def default_issuer(plan: Plan) -> str:
 def draft_text(facts: BulletinFacts, *, number: int) -> BulletinText:
     """The body as an office writes it, from the facts; the user edits it before issuing."""
     sheet = facts.sheet
+    issuer = default_issuer(facts.plan)
     return BulletinText(
-        issuer=default_issuer(facts.plan),
+        issuer=issuer,
         issue_label=f"第{number}期",
         title=f"关于{sheet.period_label}{facts.plan.title}目标任务完成情况的通报",
         recipients="各县（区）人民政府，市直各有关单位：",
@@ -172,7 +168,7 @@ def draft_text(facts: BulletinFacts, *, number: int) -> BulletinText:
             Section(HEADINGS[3], tuple(_problems(facts))),
             Section(HEADINGS[4], NEXT_STEPS),
         ),
-        signature=default_issuer(facts.plan),
+        signature=issuer,
         signed_on=facts.made_on,
     )
 
@@ -376,21 +372,6 @@ def _problems(facts: BulletinFacts) -> list[str]:
 
 # -- the attachments ------------------------------------------------------------------------------
 
-SHEET_HEADER = (
-    "序号",
-    "县区",
-    "确保目标",
-    "力争目标",
-    "",
-    "完成确保%",
-    "完成力争%",
-    "序时进度%",
-    "与序时差(百分点)",
-    "同比",
-    "位次",
-    "状态",
-)
-
 
 def _opt(value: Decimal | None, render: Callable[[Decimal], str]) -> str:
     return "-" if value is None else render(value)
@@ -407,7 +388,6 @@ def _signed_pct(value: Decimal) -> str:
 
 
 def _sheet_table(section: SheetSection, sheet: ProgressSheet) -> Table:
-    header = tuple(label or sheet.cumulative_label for label in SHEET_HEADER)
     rows = []
     for index, row in enumerate(section.rows):
         no_target = not row.has_target
@@ -427,10 +407,7 @@ def _sheet_table(section: SheetSection, sheet: ProgressSheet) -> Table:
                 row.status,
             )
         )
-    caption = f"{section.number}. {section.name}" + (
-        f"（{section.unit_of_measure}）" if section.unit_of_measure else ""
-    )
-    return Table(caption, header, tuple(rows), frozenset({0}), frozenset(range(2, 11)))
+    return Table(section.title, sheet.headers, tuple(rows), frozenset({0}), frozenset(range(2, 11)))
 
 
 def _assessment_table(facts: BulletinFacts) -> Table:

@@ -51,6 +51,11 @@ class SheetSection:
     unit_of_measure: str
     rows: list[SheetRow]
 
+    @property
+    def title(self) -> str:
+        """3. 高新技术企业（家）: what stands over the section's table."""
+        return f"{self.number}. {self.name}" + (f"（{self.unit_of_measure}）" if self.unit_of_measure else "")
+
 
 @dataclass(frozen=True)
 class ProgressSheet:
@@ -69,12 +74,17 @@ class ProgressSheet:
     @property
     def period_label(self) -> str:
         """2020年1—6月, 2020年 (a whole year) — as a bulletin names the period."""
-        end = self.period.end_month
-        return f"{self.period.year}年" if end == 12 and self.period.number == 0 else f"{self.period.year}年1—{end}月"
+        return self.period.year_to_date_label
 
     @property
     def cumulative_label(self) -> str:
         return f"1—{self.period.end_month}月累计"
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The columns of every section, as the workbook and the bulletin's 附件1 print them."""
+        return ("序号", "县区", "确保目标", "力争目标", self.cumulative_label, "完成确保%", "完成力争%", "序时进度%",
+                "与序时差(百分点)", "同比", "位次", "状态")  # fmt: skip
 
 
 def lag_flag(gap_points: Decimal | None, warning: int, alarm: int) -> str:
@@ -97,12 +107,8 @@ def _previous_actuals(plan: Plan, period: Period) -> dict[tuple[str, str], Decim
     return {(row.indicator_number, row.unit): row.actual for row in earlier.rows}
 
 
-def _row(
-    row: ProgressRow, direction: Direction, previous: Decimal | None, year_end: bool, warning: int, alarm: int
-) -> SheetRow:
-    # At the year's end the whole target is expected (progress leaves `expected` out there).
-    expected = row.committed if year_end and row.expected is None else row.expected
-    expected_rate = completion_rate(expected, row.committed, direction)
+def _row(row: ProgressRow, direction: Direction, previous: Decimal | None, warning: int, alarm: int) -> SheetRow:
+    expected_rate = completion_rate(row.due, row.committed, direction)
     gap = None
     if row.rate_committed is not None and expected_rate is not None:
         gap = (row.rate_committed - expected_rate) * HUNDRED
@@ -137,14 +143,13 @@ def progress_sheet(
         for number, direction in Indicator.objects.filter(plan=plan).values_list("number", "direction")
     }
     warning, alarm = plan.lag_warning_points, plan.lag_alarm_points
-    year_end = progress.period.end_month == 12
     sections: list[SheetSection] = []
     for row in progress.rows:
         if not sections or sections[-1].number != row.indicator_number:
             sections.append(SheetSection(row.indicator_number, row.indicator, row.unit_of_measure, []))
         previous_figure = previous.get((row.indicator_number, row.unit))
         direction = directions[row.indicator_number]
-        sections[-1].rows.append(_row(row, direction, previous_figure, year_end, warning, alarm))
+        sections[-1].rows.append(_row(row, direction, previous_figure, warning, alarm))
     return ProgressSheet(
         plan_title=plan.title,
         area=plan.area.name,

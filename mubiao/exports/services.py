@@ -28,6 +28,7 @@ from mubiao.exports.bulletin_pdf import bulletin_pdf
 from mubiao.exports.models import Bulletin
 from mubiao.files import write_whole
 from mubiao.plans.models import Plan
+from mubiao.reporting.selectors import latest_period
 
 #: The longest text a bulletin's fields hold (the model's max_length), and each part of its body: a long
 #: report belongs in an attachment of its own, and a body of megabytes would only tie the PDF renderer up.
@@ -94,17 +95,13 @@ def previous_bulletin(plan: Plan, period: Period) -> Bulletin | None:
 
 def facts_for(plan: Plan, *, year: int, period: Period | str | None = None) -> BulletinFacts:
     """A bulletin's facts, its rank changes counted since the previous bulletin when there is one."""
-    facts = bulletin_facts(plan, year=year, period=period)
-    before = previous_bulletin(plan, facts.period)
+    # The period first (the year's latest approved one when none is named), so the facts are read once.
+    chosen = Period.parse(period) if isinstance(period, str) else period or latest_period(plan, year)
+    before = previous_bulletin(plan, chosen)
     if before is None:
-        return facts
+        return bulletin_facts(plan, year=year, period=chosen)
     return bulletin_facts(
-        plan,
-        year=year,
-        period=facts.period,
-        previous_ranks=dict(before.ranks),
-        comparison=f"{before.issue_label}通报",
-        today=facts.made_on,
+        plan, year=year, period=chosen, previous_ranks=dict(before.ranks), comparison=f"{before.issue_label}通报"
     )
 
 

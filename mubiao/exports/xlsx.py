@@ -150,8 +150,6 @@ def official_workbook(table: OfficialTable) -> bytes:
 
 # -- the progress sheet (附件1) ------------------------------------------------------------------------
 
-PROGRESS_HEADERS = ("序号", "县区", "确保目标", "力争目标", "{cumulative}", "完成确保%", "完成力争%", "序时进度%",
-                    "与序时差(百分点)", "同比", "位次", "状态")  # fmt: skip
 #: Excel's own good / neutral / bad colours, which every office reads the same way.
 FLAG_COLOURS = {"green": ("#C6EFCE", "#006100"), "yellow": ("#FFEB9C", "#9C5700"), "red": ("#FFC7CE", "#9C0006")}
 PERCENT, POINTS, CHANGE = "0.0%", "+0.0;-0.0;0.0", "+0.0%;-0.0%;0.0%"
@@ -183,7 +181,8 @@ def progress_workbook(progress: ProgressSheet) -> bytes:
         return formats("centre", value, **variant)
 
     sheet = book.add_worksheet("完成情况")
-    last = len(PROGRESS_HEADERS) - 1
+    headers = progress.headers
+    last = len(headers) - 1
     for column, size in enumerate([6, 14, 11, 11, 12, 11, 11, 11, 14, 10, 6, 11]):
         sheet.set_column(column, column, size)
     _landscape(sheet, A4)
@@ -198,14 +197,10 @@ def progress_workbook(progress: ProgressSheet) -> bytes:
     )
     _merge(sheet, (2, 2), (0, last), info, formats("note"))
 
-    headers = [text.format(cumulative=progress.cumulative_label) for text in PROGRESS_HEADERS]
     dash, plain = cell(), cell(NUMBER_FORMAT)
     row = 4
     for section in progress.sections:
-        title = f"{section.number}. {section.name}" + (
-            f"（{section.unit_of_measure}）" if section.unit_of_measure else ""
-        )
-        _merge(sheet, (row, row), (0, last), title, formats("heading", title))
+        _merge(sheet, (row, row), (0, last), section.title, formats("heading", section.title))
         sheet.write_row(row + 1, 0, headers, formats("header"))
         row += 2
         position = 0

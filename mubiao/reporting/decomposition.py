@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mubiao.domain.decomposition import Infeasible, Problem, Share, Solution
 from mubiao.domain.findings import Finding, decimal_to_json
-from mubiao.domain.numbers import is_count
+from mubiao.domain.numbers import format_decimal, is_count
 from mubiao.domain.periods import Period
 from mubiao.domain.validation import validate_plan
 from mubiao.domain.values import IndicatorKind
@@ -27,6 +27,43 @@ from mubiao.reporting.selectors import picked_actuals
 
 class DecompositionInputError(ValueError):
     """The plan cannot give what the decomposition needs; the message says what, in Chinese."""
+
+
+#: A level as a lock may name it.
+LEVEL_NAMES = {"确保": "committed", "力争": "stretch", "committed": "committed", "stretch": "stretch"}
+LockKey = tuple[str, int, str]
+
+
+def parse_lock(text: str) -> tuple[LockKey, Decimal]:
+    """UNIT:YEAR:LEVEL=VALUE, e.g. 柳南:2019:确保=12 — as the command, the page's address and its form write a lock."""
+    try:
+        where, value = text.rsplit("=", 1)
+        unit, year, level = where.split(":")
+        number = Decimal(value.strip())
+        if not number.is_finite() or number < 0:
+            raise ValueError(value)
+        return (unit.strip(), int(year), LEVEL_NAMES[level.strip()]), number
+    except (ValueError, KeyError, InvalidOperation):
+        raise DecompositionInputError(
+            f"“{text[:60]}”不是锁定的写法（应为 单位:年份:确保或力争=数值，如 柳南:2019:确保=12）"
+        ) from None
+
+
+def lock_text(key: LockKey, value: Decimal) -> str:
+    """A lock written as parse_lock reads it."""
+    unit, year, level = key
+    return f"{unit}:{year}:{level}={format_decimal(value)}"
+
+
+def parse_floor(text: str) -> Decimal:
+    """A floor for every cell: a number, at least 0."""
+    try:
+        floor = Decimal(str(text).strip() or "0")
+    except InvalidOperation:
+        floor = Decimal("NaN")
+    if not floor.is_finite() or floor < 0:
+        raise DecompositionInputError(f"下限“{str(text)[:20]}”须为不小于0的数值")
+    return floor
 
 
 @dataclass(frozen=True)

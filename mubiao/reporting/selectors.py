@@ -62,6 +62,12 @@ class ProgressRow:
     city_total: CityTotal | None = None
 
     @property
+    def due(self) -> Decimal | None:
+        """What the calendar expects by the period: `expected` within the year, and once the year has ended
+        (where `expected` is left out) the committed target itself."""
+        return self.expected if self.expected is not None else self.committed
+
+    @property
     def summed(self) -> bool:
         return self.city_total is not None
 

@@ -8,7 +8,7 @@ again on every change. Nothing is written yet: publishing a table as the plan's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -22,11 +22,17 @@ from mubiao.domain.numbers import format_decimal
 from mubiao.domain.values import Level
 from mubiao.plans.models import Indicator
 from mubiao.refusals import refusal_text
-from mubiao.reporting.decomposition import BaseChoice, DecompositionInputError, findings_with, problem_for
+from mubiao.reporting.decomposition import (
+    BaseChoice,
+    DecompositionInputError,
+    findings_with,
+    lock_text,
+    parse_floor,
+    parse_lock,
+    problem_for,
+)
 from mubiao.reporting.models import ActualValue
 from mubiao.web.views import _plan_or_404
-
-LEVEL_NAMES = {"committed": "committed", "stretch": "stretch", "确保": "committed", "力争": "stretch"}
 
 
 @dataclass(frozen=True)
@@ -47,24 +53,9 @@ class GridRow:
     ideal_total: str
 
 
-def _locks(values: list[str]) -> dict[tuple[str, int, str], Decimal]:
-    locks: dict[tuple[str, int, str], Decimal] = {}
-    for text in values:
-        try:
-            where, value = text.rsplit("=", 1)
-            unit, year, level = where.split(":")
-            number = Decimal(value)
-            if not number.is_finite() or number < 0 or level not in LEVEL_NAMES:
-                raise ValueError(text)
-            locks[(unit, int(year), LEVEL_NAMES[level])] = number
-        except (ValueError, InvalidOperation):
-            raise DecompositionInputError(_("“%(text)s”不是锁定的写法") % {"text": text[:60]}) from None
-    return locks
-
-
 def _query(method: str, base: str, floor: str, locks: dict[tuple[str, int, str], Decimal]) -> str:
     pairs = [("method", method), ("base", base), ("floor", floor)]
-    pairs += [("lock", f"{u}:{y}:{lv}={format_decimal(v)}") for (u, y, lv), v in locks.items()]
+    pairs += [("lock", lock_text(key, value)) for key, value in locks.items()]
     return "?" + urlencode(pairs)
 
 
@@ -103,18 +94,18 @@ def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
     try:
         if method not in {s.value for s in Share}:
             raise DecompositionInputError(_("“%(text)s”不是分解方法") % {"text": method[:20]})
-        floor = Decimal(floor_text)
-        if not floor.is_finite() or floor < 0:
-            raise InvalidOperation(floor_text)
         typed = [request.GET.get(f"lock_{part}", "").strip() for part in ("unit", "year", "level", "value")]
         extra = [f"{typed[0]}:{typed[1]}:{typed[2]}={typed[3]}"] if all(typed) else []
-        locks = _locks(request.GET.getlist("lock") + extra)  # a value typed into the lock form joins the rest
+        # A value typed into the lock form joins the locks the address carries.
+        locks = dict(parse_lock(text) for text in request.GET.getlist("lock") + extra)
         problem = problem_for(
-            plan, indicator, base=BaseChoice.parse(base_text), share=Share(method), floor=floor, locks=locks
+            plan,
+            indicator,
+            base=BaseChoice.parse(base_text),
+            share=Share(method),
+            floor=parse_floor(floor_text),
+            locks=locks,
         )
-    except InvalidOperation:
-        context["error"] = _("下限“%(text)s”须为不小于0的数值") % {"text": floor_text[:20]}
-        return render(request, "web/decompose.html", context, status=400)
     except DecompositionInputError as error:
         context["error"] = str(error)
         return render(request, "web/decompose.html", context, status=400)
@@ -122,7 +113,7 @@ def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
     context["locks"] = [
         (
             f"{u} {y}年 {Level(lv).label} = {format_decimal(v)}",
-            f"{u}:{y}:{lv}={format_decimal(v)}",  # as the address carries it
+            lock_text((u, y, lv), v),  # as the address carries it
             _query(method, base_text, floor_text, {k: w for k, w in locks.items() if k != (u, y, lv)}),
         )
         for (u, y, lv), v in locks.items()

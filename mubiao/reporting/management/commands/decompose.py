@@ -7,7 +7,7 @@ must change and by how much (exit status 1).
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -26,25 +26,10 @@ from mubiao.reporting.decomposition import (
     DecompositionInputError,
     answer_json,
     findings_with,
+    parse_floor,
+    parse_lock,
     problem_for,
 )
-
-LEVEL_NAMES = {"确保": "committed", "力争": "stretch", "committed": "committed", "stretch": "stretch"}
-
-
-def parse_lock(text: str) -> tuple[tuple[str, int, str], Decimal]:
-    """UNIT:YEAR:LEVEL=VALUE, e.g. 柳南:2019:确保=12."""
-    try:
-        where, value = text.rsplit("=", 1)
-        unit, year, level = where.split(":")
-        number = Decimal(value.strip())
-        if not number.is_finite() or number < 0:
-            raise ValueError(value)
-        return (unit.strip(), int(year), LEVEL_NAMES[level.strip()]), number
-    except (ValueError, KeyError, InvalidOperation):
-        raise DecompositionInputError(
-            f"“{text}”不是锁定的写法（应为 单位:年份:确保或力争=数值，如 柳南:2019:确保=12）"
-        ) from None
 
 
 class Command(MubiaoCommand):
@@ -73,23 +58,16 @@ class Command(MubiaoCommand):
         if indicator is None:
             fail(f"规划中没有序号为{options['indicator']}的指标")
         try:
-            floor = Decimal(str(options["floor"]))
-            if not floor.is_finite() or floor < 0:
-                raise InvalidOperation(options["floor"])
             problem = problem_for(
                 plan,
                 indicator,
                 base=BaseChoice.parse(options["base"]),
                 share=Share(options["method"]),
-                floor=floor,
+                floor=parse_floor(options["floor"]),
                 locks=dict(parse_lock(text) for text in options["lock"]),
             )
-        except (DecompositionInputError, InvalidOperation) as error:
-            fail(
-                str(error)
-                if isinstance(error, DecompositionInputError)
-                else f"下限“{options['floor']}”须为不小于0的数值"
-            )
+        except DecompositionInputError as error:
+            fail(str(error))
         answer = solve(problem)
         findings = findings_with(plan, indicator, answer) if isinstance(answer, Solution) else []
         if options["format"] == "json":
