@@ -22,12 +22,10 @@ from mubiao.accounts.permissions import Action, can, grants_for
 from mubiao.api.filters import RankingFilter, parse_filters
 from mubiao.api.permissions import API_PERMISSION_CLASSES, REPORTING_PERMISSION_CLASSES
 from mubiao.api.selectors import record_or_404
-from mubiao.exports.bulletin import bulletin_document
-from mubiao.exports.bulletin_docx import bulletin_docx
-from mubiao.exports.bulletin_pdf import FontsMissing, bulletin_pdf
+from mubiao.exports.bulletin_pdf import FontsMissing
 from mubiao.exports.downloads import DOCX, PDF, document_response
 from mubiao.exports.models import Bulletin
-from mubiao.exports.services import BulletinFileDamaged, bulletin_file, draft_for, next_numbering
+from mubiao.exports.services import BulletinFileDamaged, bulletin_file, draft_file, draft_for
 from mubiao.plans.models import Plan
 
 _FILE = OpenApiParameter("file", str, enum=["docx", "pdf"], default="docx", description="docx 或 pdf")
@@ -150,9 +148,8 @@ class BulletinDraftView(APIView):
         filters = parse_filters(RankingFilter, request.query_params, context={"plan": plan})
         kind = _kind(request)
         facts, text = draft_for(plan, year=filters["year"], period=filters.get("period"))
-        document = bulletin_document(facts, text, version=next_numbering(plan, facts.period).version, draft=True)
         try:
-            content = bulletin_docx(document) if kind == "docx" else bulletin_pdf(document)
+            content, _version = draft_file(plan, facts, text, kind)
         except FontsMissing as missing:
             raise ValidationError({"file": [str(missing)]}) from missing
         return document_response(content, f"{text.title}（草稿）", kind)

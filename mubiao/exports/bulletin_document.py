@@ -61,9 +61,14 @@ class BulletinDocument:
     printed_by: str = ""  # 印发机关 in the 版记; the issuer when empty
 
     @property
-    def attachment_list(self) -> tuple[str, ...]:
-        """附件：1. …  2. … as the body's attachment list prints them."""
-        return tuple(f"{index}. {attachment.title}" for index, attachment in enumerate(self.attachments, start=1))
+    def has_colophon(self) -> bool:
+        """Whether the 版记 prints: only when there is someone to copy or a printing office to name."""
+        return bool(self.copies_to or self.printed_by)
+
+    @property
+    def attachment_items(self) -> tuple[tuple[str, str], ...]:
+        """The 附件 list as the body prints it: ("1.", the first attachment's title), ("2.", …)."""
+        return tuple((f"{index}.", attachment.title) for index, attachment in enumerate(self.attachments, start=1))
 
     @property
     def date_text(self) -> str:

@@ -253,18 +253,13 @@ def _body(document: Any, bulletin: BulletinDocument) -> None:
         last.paragraph_format.keep_with_next = True
 
 
-def attachment_items(document: BulletinDocument) -> list[tuple[str, str]]:
-    """The 附件 list as (number, name) pairs: 1. and the attachment's title."""
-    return [(number, name) for number, _, name in (item.partition(" ") for item in document.attachment_list)]
-
-
 def _attachment_list(document: Any, bulletin: BulletinDocument) -> None:
     """附件：1.… two characters in; the later numbers under the first, and a long name's next line under its
     first character (GB/T 9704 7.3.3.4).
     """
     number = NUMBER_WIDTH * SIZE_3
     left = 5 * SIZE_3 + number
-    for index, (label, name) in enumerate(attachment_items(bulletin)):
+    for index, (label, name) in enumerate(bulletin.attachment_items):
         first = index == 0
         # Tabs rather than the characters' widths place the numbers and the names, whatever the font.
         text = ("附件：\t" if first else "") + label + "\t" + name
@@ -481,7 +476,7 @@ def bulletin_docx(document: BulletinDocument) -> bytes:
     _signature(word, document)
     for attachment in document.attachments:
         _attachment(word, attachment)
-    if document.copies_to or document.printed_by:
+    if document.has_colophon:
         _colophon(word, document)
 
     stream = io.BytesIO()

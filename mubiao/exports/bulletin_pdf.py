@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from mubiao.exports.bulletin_document import Attachment, BulletinDocument, Table
 from mubiao.exports.bulletin_docx import (
     KEEP_WHOLE_ROWS,
-    attachment_items,
     column_widths,
     copies_line,
     header_texts,
@@ -117,7 +116,7 @@ def whole(document: BulletinDocument) -> Part:
     return Part(
         with_body=True,
         attachments=tuple(AttachmentPart(a, a.tables, True, True) for a in document.attachments),
-        colophon=bool(document.copies_to or document.printed_by),
+        colophon=document.has_colophon,
     )
 
 
@@ -156,7 +155,7 @@ def halves(document: BulletinDocument) -> tuple[Part, Part] | None:
     after = [AttachmentPart(cut, cut.tables[position:], position == 0, True)]
     after += [AttachmentPart(a, a.tables, True, True) for a in attachments[index + 1 :]]
     head = Part(with_body=True, attachments=tuple(before), colophon=False)
-    tail = Part(with_body=False, attachments=tuple(after), colophon=whole(document).colophon)
+    tail = Part(with_body=False, attachments=tuple(after), colophon=document.has_colophon)
     return head, tail
 
 
@@ -177,7 +176,7 @@ def bulletin_html(
         "numbered": numbered,
         "issue": issue_text(document),
         "title_lines": title_lines(document.title),
-        "attachment_items": attachment_items(document),
+        "attachment_items": document.attachment_items,
         "masthead_size": f"{masthead_size(document.issuer):.1f}",
         "attachments": [
             {

@@ -111,6 +111,13 @@ def draft_for(plan: Plan, *, year: int, period: Period | str | None = None) -> t
     return facts, draft_text(facts, number=next_numbering(plan, facts.period).number)
 
 
+def draft_file(plan: Plan, facts: BulletinFacts, text: BulletinText, kind: str) -> tuple[bytes, int]:
+    """A draft as a .docx or PDF — numbered as it would be issued, marked 草稿 under its title — and that version."""
+    version = next_numbering(plan, facts.period).version
+    document = bulletin_document(facts, text, version=version, draft=True)
+    return (bulletin_docx(document) if kind == "docx" else bulletin_pdf(document)), version
+
+
 def checked_text(text: BulletinText, plan: Plan | None = None) -> BulletinText:
     """The text without control characters, or Refused naming every field that is empty or too long — and,
     given the plan, a date outside the plan's first year and next year (9999-12-31 is a slip, not a date)."""

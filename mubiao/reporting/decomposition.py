@@ -82,6 +82,14 @@ class BaseChoice:
         raise DecompositionInputError(f"“{text}”不是基数的写法（应为 actual:2018 或 equal）")
 
 
+def base_years(indicator: Indicator) -> list[int]:
+    """The years whose approved annual figures of the indicator can serve as a base."""
+    years = (
+        ActualValue.objects.official().filter(indicator=indicator, period_kind="year").values_list("year", flat=True)
+    )
+    return sorted(set(years))
+
+
 def problem_for(
     plan: Plan,
     indicator: Indicator,

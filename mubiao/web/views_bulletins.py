@@ -23,10 +23,9 @@ from mubiao.accounts.permissions import Action, can, grants_for
 from mubiao.audit.models import Door
 from mubiao.audit.services import Actor
 from mubiao.domain.refusals import Refusal, Refused
-from mubiao.exports.bulletin import HEADINGS, BulletinText, bulletin_document
+from mubiao.exports.bulletin import HEADINGS, BulletinText
 from mubiao.exports.bulletin_document import Section
-from mubiao.exports.bulletin_docx import bulletin_docx
-from mubiao.exports.bulletin_pdf import FontsMissing, bulletin_pdf
+from mubiao.exports.bulletin_pdf import FontsMissing
 from mubiao.exports.downloads import document_response
 from mubiao.exports.models import Bulletin
 from mubiao.exports.services import (
@@ -34,6 +33,7 @@ from mubiao.exports.services import (
     bulletin_file,
     bulletin_issue,
     checked_text,
+    draft_file,
     draft_for,
     next_numbering,
 )
@@ -127,9 +127,7 @@ def bulletin_draft(request: HttpRequest, plan_id: int) -> HttpResponse | FileRes
                 raise Refused(bad_date)
             if action in ("docx", "pdf"):
                 text = checked_text(text, plan)
-                version = next_numbering(plan, facts.period).version
-                document = bulletin_document(facts, text, version=version, draft=True)
-                content = bulletin_docx(document) if action == "docx" else bulletin_pdf(document)
+                content, _version = draft_file(plan, facts, text, action)
                 return document_response(content, f"{text.title}（草稿）", action)
             if action == "issue":
                 actor = Actor.for_user(request.user, Door.WEB)

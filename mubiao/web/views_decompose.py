@@ -25,13 +25,13 @@ from mubiao.refusals import refusal_text
 from mubiao.reporting.decomposition import (
     BaseChoice,
     DecompositionInputError,
+    base_years,
     findings_with,
     lock_text,
     parse_floor,
     parse_lock,
     problem_for,
 )
-from mubiao.reporting.models import ActualValue
 from mubiao.web.views import _plan_or_404
 
 
@@ -69,13 +69,6 @@ def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
     method = request.GET.get("method", Share.PROPORTIONAL.value)
     base_text = request.GET.get("base", "equal")
     floor_text = request.GET.get("floor", "0").strip() or "0"
-    base_years = sorted(
-        set(
-            ActualValue.objects.official()
-            .filter(indicator=indicator, period_kind="year")
-            .values_list("year", flat=True)
-        )
-    )
     context: dict[str, object] = {
         "plan": plan,
         "indicator": indicator,
@@ -86,7 +79,7 @@ def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
         ],
         "base": base_text,
         "bases": [("equal", _("不用基数（平均）"))]
-        + [(f"actual:{y}", _("%(year)s年审核通过的实际值") % {"year": y}) for y in base_years],
+        + [(f"actual:{y}", _("%(year)s年审核通过的实际值") % {"year": y}) for y in base_years(indicator)],
         "floor": floor_text,
         "units": list(plan.plan_units.order_by("position").values_list("header_name", flat=True)),
         "plan_years": list(plan.years),

@@ -16,11 +16,9 @@ from mubiao.audit.services import Actor
 from mubiao.commands import MubiaoCommand, console, fail, steps
 from mubiao.domain.periods import Period
 from mubiao.domain.refusals import Refused
-from mubiao.exports.bulletin import bulletin_document
-from mubiao.exports.bulletin_docx import bulletin_docx
-from mubiao.exports.bulletin_pdf import FontsMissing, bulletin_pdf
+from mubiao.exports.bulletin_pdf import FontsMissing
 from mubiao.exports.management.commands.export import check_output, write_document
-from mubiao.exports.services import bulletin_file, bulletin_issue, draft_for, next_numbering
+from mubiao.exports.services import bulletin_file, bulletin_issue, draft_file, draft_for
 from mubiao.plans.selectors import PlanNotFound, plan_get
 
 
@@ -62,9 +60,7 @@ class Command(MubiaoCommand):
                     content = bulletin_file(bulletin, kind)
                     version = bulletin.version
                 else:
-                    version = next_numbering(plan, facts.period).version
-                    document = bulletin_document(facts, text, version=version, draft=True)
-                    content = bulletin_docx(document) if kind == "docx" else bulletin_pdf(document)
+                    content, version = draft_file(plan, facts, text, kind)
             except (Refused, FontsMissing) as error:
                 fail(str(error))
             advance("写入文件")
