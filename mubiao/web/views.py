@@ -14,6 +14,11 @@ from mubiao.plans.selectors import plan_by_id, plan_list, plan_table
 from mubiao.web.presenters import chosen_severity, findings_page, plan_summary, source_file_views, table_page
 
 
+def denied_page(request: HttpRequest, message: object = "") -> HttpResponse:
+    """The 403 page, saying why: the refusal's words, or 无权访问."""
+    return render(request, "web/reporting_denied.html", {"message": str(message) or _("无权访问")}, status=403)
+
+
 def _plan_or_404(plan_id: int) -> Plan:
     plan = plan_by_id(plan_id)
     if plan is None:

@@ -34,7 +34,7 @@ from mubiao.plans.models import Plan
 from mubiao.plans.selectors import MAX_ID, plan_indicators
 from mubiao.refusals import refusals_by_field
 from mubiao.reporting.evidence import EvidenceRefused, evidence_bytes, stored_name_of
-from mubiao.web.views import _plan_or_404
+from mubiao.web.views import _plan_or_404, denied_page
 
 #: How many tier rows the form offers (empty ones are left out).
 TIER_ROWS = 6
@@ -110,7 +110,7 @@ def assessment(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             raise Http404(_("未知的表单"))
     except PermissionDenied as denied:
-        return render(request, "web/reporting_denied.html", {"message": str(denied) or _("无权访问")}, status=403)
+        return denied_page(request, denied)
     except Refused as refused:
         errors = {f"{form}_{field}": texts for field, texts in refusals_by_field(refused.refusals, "form").items()}
         return render(request, "web/assessment.html", _context(plan, request, errors), status=400)
@@ -154,7 +154,7 @@ def assessment_evidence(request: HttpRequest, item_id: int) -> HttpResponse | Fi
     try:
         require(Actor.for_user(request.user, Door.WEB), Action.VIEW_PENDING, obj=item)
     except PermissionDenied as denied:
-        return render(request, "web/reporting_denied.html", {"message": str(denied) or _("无权访问")}, status=403)
+        return denied_page(request, denied)
     if not item.evidence_sha256:
         raise Http404(_("该事项没有证明材料"))
     try:

@@ -42,7 +42,7 @@ from mubiao.plans.selectors import MAX_ID
 from mubiao.refusals import refusals_by_field
 from mubiao.reporting.selectors import latest_actual_year
 from mubiao.web.dashboard import DashboardQueryError, Selection, chosen_selection
-from mubiao.web.views import _plan_or_404
+from mubiao.web.views import _plan_or_404, denied_page
 
 
 def _may_issue(request: HttpRequest) -> bool:
@@ -112,7 +112,7 @@ def bulletin_draft(request: HttpRequest, plan_id: int) -> HttpResponse | FileRes
     plan = _plan_or_404(plan_id)
     if not _may_issue(request):
         message = _("只有管理员可以起草和签发通报")
-        return render(request, "web/reporting_denied.html", {"message": message}, status=403)
+        return denied_page(request, message)
     try:
         selection = _selection(plan, request)
         facts, default = draft_for(plan, year=selection.year, period=selection.period)
@@ -143,7 +143,7 @@ def bulletin_draft(request: HttpRequest, plan_id: int) -> HttpResponse | FileRes
                 return HttpResponseRedirect(reverse("web:bulletins", args=[plan.pk]))
             raise Http404(_("未知的操作"))
         except PermissionDenied as denied:
-            return render(request, "web/reporting_denied.html", {"message": str(denied)}, status=403)
+            return denied_page(request, denied)
         except Refused as refused:
             errors, status = refusals_by_field(refused.refusals, "form"), 400
         except FontsMissing as missing:

@@ -62,6 +62,7 @@ from mubiao.web.importing import (
     session_remember,
     values_query,
 )
+from mubiao.web.views import denied_page
 
 MEGABYTES = f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
 
@@ -81,7 +82,7 @@ def _refused(request: HttpRequest) -> HttpResponse | None:
         require(_actor(request), Action.ADMINISTER)
     except PermissionDenied:
         message = _("只有管理员可以导入目标分解表")
-        return render(request, "web/reporting_denied.html", {"message": message}, status=403)
+        return denied_page(request, message)
     return None
 
 

@@ -57,6 +57,7 @@ from mubiao.web.reporting import (
 from mubiao.web.reporting import (
     report_home as report_home_page,
 )
+from mubiao.web.views import denied_page
 
 #: The entry form's fields a refusal can be shown under; a refusal about anything else (its status, its
 #: version, the period) is shown above the form. The workflow calls the evidence file `file`.
@@ -72,7 +73,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
-    return render(request, "web/reporting_denied.html", {"message": str(error) or _("无权访问")}, status=403)
+    return denied_page(request, error)
 
 
 def _unseen_or_denied(request: HttpRequest, error: PermissionDenied, actual: ActualValue) -> HttpResponse:
