@@ -18,15 +18,14 @@ from rest_framework.views import APIView
 
 from mubiao.api.permissions import REPORTING_PERMISSION_CLASSES
 from mubiao.api.selectors import record_or_404
-from mubiao.domain.decomposition import Share, Solution, solve
+from mubiao.domain.decomposition import Share
 from mubiao.plans.models import Indicator, Plan
 from mubiao.reporting.decomposition import (
     LEVEL_NAMES,
     BaseChoice,
     DecompositionInputError,
     answer_json,
-    findings_with,
-    problem_for,
+    decompose,
 )
 
 
@@ -82,7 +81,7 @@ class DecompositionView(APIView):
         if indicator is None:
             raise NotFound(_("规划中没有序号为{number}的指标").format(number=data["indicator"]))
         try:
-            problem = problem_for(
+            result = decompose(
                 plan,
                 indicator,
                 base=BaseChoice.parse(data["base"]),
@@ -92,6 +91,4 @@ class DecompositionView(APIView):
             )
         except DecompositionInputError as error:
             raise ValidationError({"non_field_errors": [str(error)]}) from error
-        answer = solve(problem)
-        findings = findings_with(plan, indicator, answer) if isinstance(answer, Solution) else []
-        return Response(answer_json(answer, findings))
+        return Response(answer_json(result.answer, result.findings))

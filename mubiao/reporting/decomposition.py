@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from mubiao.domain.decomposition import Infeasible, Problem, Share, Solution
+from mubiao.domain.decomposition import Infeasible, Problem, Share, Solution, solve
 from mubiao.domain.findings import Finding, decimal_to_json
 from mubiao.domain.numbers import format_decimal, is_count
 from mubiao.domain.periods import Period
@@ -161,6 +161,28 @@ def findings_with(plan: Plan, indicator: Indicator, solution: Solution) -> list[
     for cell in solution.cells:
         facts.cells[(key, cell.unit, cell.year, cell.level)] = cell.value
     return [finding for finding in validate_plan(facts) if finding.indicator_number == indicator.number]
+
+
+@dataclass(frozen=True)
+class Decomposed:
+    """A decomposition's answer, and — when there is a table — what validation finds in the plan with it."""
+
+    answer: Solution | Infeasible
+    findings: list[Finding]
+
+
+def decompose(
+    plan: Plan,
+    indicator: Indicator,
+    *,
+    base: BaseChoice,
+    share: Share = Share.PROPORTIONAL,
+    floor: Decimal = Decimal(0),
+    locks: Mapping[LockKey, Decimal] | None = None,
+) -> Decomposed:
+    """Read the problem from the plan, solve it, and check the table as the plan would be with it."""
+    answer = solve(problem_for(plan, indicator, base=base, share=share, floor=floor, locks=locks))
+    return Decomposed(answer, findings_with(plan, indicator, answer) if isinstance(answer, Solution) else [])
 
 
 def answer_json(answer: Solution | Infeasible, findings: list[Finding] | None = None) -> dict[str, Any]:

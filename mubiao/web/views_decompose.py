@@ -17,20 +17,19 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from mubiao.domain.decomposition import Infeasible, Share, Solution, solve
+from mubiao.domain.decomposition import Infeasible, Share, Solution
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.values import Level
 from mubiao.plans.models import Indicator
 from mubiao.refusals import refusal_text
+from mubiao.reporting import decomposition
 from mubiao.reporting.decomposition import (
     BaseChoice,
     DecompositionInputError,
     base_years,
-    findings_with,
     lock_text,
     parse_floor,
     parse_lock,
-    problem_for,
 )
 from mubiao.web.views import _plan_or_404
 
@@ -91,7 +90,7 @@ def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
         extra = [f"{typed[0]}:{typed[1]}:{typed[2]}={typed[3]}"] if all(typed) else []
         # A value typed into the lock form joins the locks the address carries.
         locks = dict(parse_lock(text) for text in request.GET.getlist("lock") + extra)
-        problem = problem_for(
+        result = decomposition.decompose(
             plan,
             indicator,
             base=BaseChoice.parse(base_text),
@@ -102,7 +101,7 @@ def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
     except DecompositionInputError as error:
         context["error"] = str(error)
         return render(request, "web/decompose.html", context, status=400)
-    answer = solve(problem)
+    answer = result.answer
     context["locks"] = [
         (
             f"{u} {y}年 {Level(lv).label} = {format_decimal(v)}",
@@ -115,7 +114,7 @@ def decompose(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
         context["problems"] = [refusal_text(refusal) for refusal in answer.problems]
         return render(request, "web/decompose.html", context)
     context |= _grid(answer, method, base_text, floor_text, locks)
-    context["findings"] = [finding.message for finding in findings_with(plan, indicator, answer)]
+    context["findings"] = [finding.message for finding in result.findings]
     return render(request, "web/decompose.html", context)
 
 

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mubiao.commands import MubiaoCommand, console, fail, print_json
-from mubiao.domain.decomposition import Infeasible, Share, Solution, solve
+from mubiao.domain.decomposition import Infeasible, Share, Solution
 from mubiao.domain.numbers import format_decimal
 from mubiao.domain.values import Level
 from mubiao.plans.models import Indicator
@@ -25,10 +25,9 @@ from mubiao.reporting.decomposition import (
     BaseChoice,
     DecompositionInputError,
     answer_json,
-    findings_with,
+    decompose,
     parse_floor,
     parse_lock,
-    problem_for,
 )
 
 
@@ -58,7 +57,7 @@ class Command(MubiaoCommand):
         if indicator is None:
             fail(f"规划中没有序号为{options['indicator']}的指标")
         try:
-            problem = problem_for(
+            result = decompose(
                 plan,
                 indicator,
                 base=BaseChoice.parse(options["base"]),
@@ -68,8 +67,7 @@ class Command(MubiaoCommand):
             )
         except DecompositionInputError as error:
             fail(str(error))
-        answer = solve(problem)
-        findings = findings_with(plan, indicator, answer) if isinstance(answer, Solution) else []
+        answer, findings = result.answer, result.findings
         if options["format"] == "json":
             print_json(answer_json(answer, findings))
         elif isinstance(answer, Solution):
