@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -813,19 +813,28 @@ def rankings_page(plan: Plan, selection: Selection, view: str = "score") -> Rank
     progress = progress_of(plan, selection)
     ids = unit_ids(plan)
     numbers = dict.fromkeys(row.indicator_number for row in progress.rows)
-    assessment = plan_assessment(
-        plan,
-        year=selection.year,
-        progress=progress,
-        viewer=selection.viewer,
-        include_pending=selection.include_pending,
-    )
-    return RankingsPage(
+    page = RankingsPage(
         header=header(plan, selection, progress.period),
         rankings=[indicator_ranking(progress.rows_of(number), ids) for number in numbers],
-        scores=[score_view(score, ids) for score in plan_scores(progress)],
-        weights=[(_indicator_title(i.number, i.name), format_decimal(i.weight)) for i in plan_indicators(plan)],
+        scores=[],
+        weights=[],
         view="mean" if view == "mean" else "score",
+        assessment=[],
+        rules_text="",
+        previous_label="",
+    )
+    # Only the composite the page shows is computed: the assessment reads the period before as well.
+    if page.view == "mean":
+        return replace(
+            page,
+            scores=[score_view(score, ids) for score in plan_scores(progress)],
+            weights=[(_indicator_title(i.number, i.name), format_decimal(i.weight)) for i in plan_indicators(plan)],
+        )
+    assessment = plan_assessment(
+        plan, year=selection.year, progress=progress, viewer=selection.viewer, include_pending=selection.include_pending
+    )
+    return replace(
+        page,
         assessment=[assessment_row(score, ids) for score in assessment.scores],
         rules_text=assessment.rules.summary(),
         previous_label=period_label(assessment.previous) if assessment.previous else "",
