@@ -27,6 +27,7 @@ from mubiao.exports.bulletin_document import Attachment, BulletinDocument, Secti
 from mubiao.exports.progress import ProgressSheet, SheetRow, SheetSection, progress_sheet
 from mubiao.plans.models import Plan
 from mubiao.reporting.due import overdue_until
+from mubiao.reporting.selectors import plan_progress
 
 HUNDRED = Decimal(100)
 PARTIAL = Status.PARTIAL.label  # a city's 汇总 still waiting for some of its units
@@ -125,8 +126,9 @@ def bulletin_facts(
     """Everything a bulletin states, approved figures only. `previous_ranks` (of the previous bulletin, named
     by `comparison`) replaces the period before as what the rank changes compare with."""
     made_on = today or timezone.localdate()
-    sheet = progress_sheet(plan, year=year, period=period, today=made_on)
-    assessment = plan_assessment(plan, year=year, period=sheet.period, previous_ranks=previous_ranks)
+    progress = plan_progress(plan, year=year, period=period)  # approved figures: no viewer
+    sheet = progress_sheet(plan, year=year, today=made_on, progress=progress)
+    assessment = plan_assessment(plan, year=year, progress=progress, previous_ranks=previous_ranks)
     if previous_ranks is None:
         comparison = assessment.previous.year_to_date_label if assessment.previous else ""
     # A unit without a target on an indicator is not named for not reporting it.

@@ -133,10 +133,17 @@ def _row(row: ProgressRow, direction: Direction, previous: Decimal | None, warni
 
 
 def progress_sheet(
-    plan: Plan, *, year: int, period: Period | str | None = None, today: dt.date | None = None
+    plan: Plan,
+    *,
+    year: int,
+    period: Period | str | None = None,
+    today: dt.date | None = None,
+    progress: PlanProgress | None = None,
 ) -> ProgressSheet:
-    """The sheet for a period of a year (the latest reported when none is named), approved figures only."""
-    progress: PlanProgress = plan_progress(plan, year=year, period=period)
+    """The sheet for a period of a year (the latest reported when none is named), approved figures only.
+    `progress`: the period's approved progress, when the caller has read it already."""
+    if progress is None:
+        progress = plan_progress(plan, year=year, period=period)
     previous = _previous_actuals(plan, progress.period)
     directions = {
         number: Direction(direction)
